@@ -1,0 +1,6 @@
+package dev.lathe.ir;
+
+/** Unary operators: arithmetic negation and logical not. */
+public enum UnaryOp {
+    NEG, NOT
+}
