@@ -128,7 +128,8 @@ public final class Te {
     public static IterVar reduceAxis(Object begin, Object end, String name) {
         Expr b = Promote.literal(begin, DType.INT64);
         Expr e = Promote.literal(end, DType.INT64);
-        return new IterVar(Var.of(Names.check(name)), new Range(b.cast(DType.INT64), e.sub(b).cast(DType.INT64)),
+        Expr extent = b instanceof IntImm x && e instanceof IntImm y ? IntImm.of(y.value() - x.value()) : e.sub(b);
+        return new IterVar(Var.of(Names.check(name)), new Range(b.cast(DType.INT64), extent.cast(DType.INT64)),
                 IterKind.REDUCE);
     }
 
