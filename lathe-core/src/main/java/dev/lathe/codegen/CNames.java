@@ -15,7 +15,14 @@ final class CNames {
             "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed",
             "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
             "true", "false", "args", "sizes", "main", "errno", "NAN", "INFINITY", "_Bool", "_Float16", "alignas",
-            "alignof", "asm", "typeof", "omp");
+            "alignof", "asm", "typeof", "omp",
+            // Library functions the generated code calls or the headers declare.
+            "exp", "expf", "log", "logf", "sqrt", "sqrtf", "tanh", "tanhf", "pow", "powf", "fabs", "fabsf", "abs",
+            "labs", "llabs", "erf", "erff", "floor", "floorf", "ceil", "ceilf", "nearbyint", "nearbyintf", "round",
+            "roundf", "div", "ldiv", "free", "malloc", "calloc", "realloc", "aligned_alloc", "memcpy", "memset",
+            "exit", "abort", "rand", "fmin", "fmax", "log2", "log10", "sin", "cos", "tan", "signbit", "isnan",
+            "isinf", "atoi", "qsort", "int8_t", "uint8_t", "int32_t", "int64_t", "uint16_t", "uint64_t", "size_t",
+            "NULL", "INT64_MIN");
 
     private final Map<Object, String> names = new HashMap<>();
     private final Set<String> used = new HashSet<>();

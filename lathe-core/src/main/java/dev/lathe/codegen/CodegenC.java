@@ -61,12 +61,12 @@ public final class CodegenC {
     public static Source generate(PrimFunc func) {
         CodegenC g = new CodegenC(func);
         g.emitFunction();
-        return new Source(g.names.of(func, func.name()), g.out.toString(), List.copyOf(g.sites));
+        return new Source(g.entry(), g.out.toString(), List.copyOf(g.sites));
     }
 
     private void emitFunction() {
         out.append(CPrelude.TEXT).append('\n');
-        String entry = names.of(func, func.name());
+        String entry = entry();
         out.append("int32_t ").append(entry).append("(void* const* args, const int64_t* sizes) {\n");
         List<Tensor> params = func.params();
         for (int i = 0; i < params.size(); i++) {
@@ -83,6 +83,11 @@ public final class CodegenC {
         out.append("  lathe_fault_code = 0;\n");
         stmt(func.body(), 1);
         out.append("  return lathe_fault_code;\n}\n");
+    }
+
+    /** The entry's symbol; the {@code lathe_} prefix keeps it apart from every other name in the library. */
+    private String entry() {
+        return "lathe_" + func.name().replace('.', '_');
     }
 
     private String tensorName(Tensor t) {

@@ -85,12 +85,14 @@ public final class ComputeDag {
     }
 
     /**
-     * The tensors a kernel takes as arguments, in order: the placeholders, then the outputs.
-     * Intermediate tensors are allocated inside the kernel.
+     * The tensors a kernel takes as arguments, in order: the placeholders in the order they were
+     * declared, then the outputs. Intermediate tensors are allocated inside the kernel.
      */
     public List<Tensor> arguments() {
         List<Tensor> args = new ArrayList<>();
-        for (PlaceholderOp p : placeholders()) {
+        List<PlaceholderOp> inputs = new ArrayList<>(placeholders());
+        inputs.sort(java.util.Comparator.comparingLong(PlaceholderOp::sequence));
+        for (PlaceholderOp p : inputs) {
             args.add(p.output(0));
         }
         for (Tensor t : outputs) {

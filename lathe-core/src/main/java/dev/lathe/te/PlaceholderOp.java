@@ -4,9 +4,14 @@ import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** An input tensor, bound to a user's array when a kernel is called. */
 public final class PlaceholderOp implements Operation {
+    private static final AtomicLong NEXT = new AtomicLong();
+
+    /** Declaration order: kernels take their inputs in the order the placeholders were declared. */
+    private final long sequence = NEXT.incrementAndGet();
     private final String name;
     private final List<Expr> shape;
     private final DType dtype;
@@ -35,6 +40,10 @@ public final class PlaceholderOp implements Operation {
     @Override
     public DType dtype(int valueIndex) {
         return dtype;
+    }
+
+    long sequence() {
+        return sequence;
     }
 
     @Override
