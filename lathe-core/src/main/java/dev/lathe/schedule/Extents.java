@@ -1,0 +1,83 @@
+package dev.lathe.schedule;
+
+import dev.lathe.ir.Expr;
+import dev.lathe.ir.IntImm;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Extents of a stage's iterators, derived from its root extents through the split and fuse relations. */
+public final class Extents {
+    private Extents() {
+    }
+
+    /** The extent of iterator {@code id} with the roots over the operation's full domain. */
+    public static Expr of(Stage st, int id) {
+        return all(st, rootExtents(st)).get(id);
+    }
+
+    /** The roots' extents over the operation's full domain. */
+    public static List<Expr> rootExtents(Stage st) {
+        List<Expr> out = new ArrayList<>();
+        for (int r = 0; r < st.numRoots(); r++) {
+            out.add(st.rootAxis(r).dom().extent());
+        }
+        return out;
+    }
+
+    /** Every iterator's extent given the roots' extents (a split's outer loop rounds up). */
+    public static Map<Integer, Expr> all(Stage st, List<Expr> roots) {
+        Map<Integer, Expr> ext = new HashMap<>();
+        for (int r = 0; r < roots.size(); r++) {
+            ext.put(r, roots.get(r));
+        }
+        for (Relation rel : st.relations()) {
+            switch (rel) {
+                case Relation.Split s -> {
+                    Expr p = ext.get(s.parent());
+                    ext.put(s.inner(), s.factor());
+                    ext.put(s.outer(), ceilDiv(p, s.factor()));
+                }
+                case Relation.Fuse f -> ext.put(f.fused(), mul(ext.get(f.outer()), ext.get(f.inner())));
+            }
+        }
+        return ext;
+    }
+
+    /** The root iterators an iterator derives from. */
+    public static List<Integer> rootsOf(Stage st, int id) {
+        if (id < st.numRoots()) {
+            return List.of(id);
+        }
+        for (Relation rel : st.relations()) {
+            switch (rel) {
+                case Relation.Split s when s.outer() == id || s.inner() == id -> {
+                    return rootsOf(st, s.parent());
+                }
+                case Relation.Fuse f when f.fused() == id -> {
+                    List<Integer> out = new ArrayList<>(rootsOf(st, f.outer()));
+                    out.addAll(rootsOf(st, f.inner()));
+                    return out;
+                }
+                default -> { }
+            }
+        }
+        throw new IllegalStateException("iterator " + id + " of stage " + st.name() + " has no relation");
+    }
+
+    static Expr ceilDiv(Expr a, Expr b) {
+        if (a instanceof IntImm x && b instanceof IntImm y) {
+            return IntImm.of(Math.floorDiv(x.value() + y.value() - 1, y.value()));
+        }
+        return a.add(b).sub(1).floordiv(b);
+    }
+
+    static Expr mul(Expr a, Expr b) {
+        if (a instanceof IntImm x && b instanceof IntImm y) {
+            return IntImm.of(x.value() * y.value());
+        }
+        return a.mul(b);
+    }
+}
