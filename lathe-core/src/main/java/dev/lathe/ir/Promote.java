@@ -31,12 +31,13 @@ public final class Promote {
         return e instanceof IntImm || e instanceof FloatImm;
     }
 
-    /** Converts a Java number, boolean, iterator or constant expression to a constant of type {@code t}; other expressions pass unchanged. */
+    /** Converts a Java number, boolean or constant expression to a constant of type {@code t}; an iterator becomes its variable; other expressions pass unchanged. */
     public static Expr literal(Object o, DType t) {
         return switch (o) {
             case Expr e when e instanceof IntImm i && i.dtype() != t -> convert(i.value(), t, o);
             case Expr e when e instanceof FloatImm f && f.dtype() != t && t.isFloat() -> new FloatImm(f.value(), t);
             case Expr e -> e;
+            // An iterator stands for its variable, so A.get(i, k) and x.add(k) work with a reduce axis k.
             case IterVar v -> v.var();
             case Boolean z -> t.isBool() ? new IntImm(z ? 1 : 0, t) : fail(o, t);
             case Integer i -> convert(i, t, o);

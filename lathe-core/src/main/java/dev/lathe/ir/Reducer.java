@@ -2,6 +2,7 @@ package dev.lathe.ir;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -35,10 +36,13 @@ public record Reducer(String name, List<Var> lhs, List<Var> rhs, List<Expr> comb
         }
     }
 
-    /** Defines a reducer over values of the given types. */
+    /**
+     * Defines a reducer over values of the given types. The identity holds one constant per
+     * value: an {@link Expr} or a Java number or boolean, converted to the value's type.
+     */
     public static Reducer define(String name, List<DType> types,
                                  BiFunction<List<Var>, List<Var>, List<? extends Expr>> combine,
-                                 List<? extends Expr> identity) {
+                                 List<?> identity) {
         List<Var> x = new ArrayList<>();
         List<Var> y = new ArrayList<>();
         for (int i = 0; i < types.size(); i++) {
@@ -84,9 +88,28 @@ public record Reducer(String name, List<Var> lhs, List<Var> rhs, List<Expr> comb
         return lhs.stream().map(Var::dtype).toList();
     }
 
-    /** True for the four built-in reducers, which print by name alone. */
+    /**
+     * True for the four built-in reducers, which print by name alone. Decided by structure, not
+     * by name: a custom reducer that happens to be called "sum" must still print its definition
+     * (else it would share a workload key with the real sum).
+     */
     public boolean isBuiltin() {
-        return arity() == 1 && List.of("sum", "prod", "max", "min").contains(name);
+        if (arity() != 1 || types().getFirst().isBool()) {
+            return false;
+        }
+        DType t = types().getFirst();
+        Reducer builtin = switch (name) {
+            case "sum" -> sum(t);
+            case "prod" -> prod(t);
+            case "max" -> max(t);
+            case "min" -> min(t);
+            default -> null;
+        };
+        if (builtin == null || !builtin.identity.equals(identity)) {
+            return false;
+        }
+        Map<Var, Expr> rename = Map.of(builtin.lhs.getFirst(), lhs.getFirst(), builtin.rhs.getFirst(), rhs.getFirst());
+        return Exprs.substitute(builtin.combiner.getFirst(), rename).equals(combiner.getFirst());
     }
 
     @Override

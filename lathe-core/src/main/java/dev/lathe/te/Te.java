@@ -128,7 +128,9 @@ public final class Te {
     public static IterVar reduceAxis(Object begin, Object end, String name) {
         Expr b = Promote.literal(begin, DType.INT64);
         Expr e = Promote.literal(end, DType.INT64);
-        Expr extent = b instanceof IntImm x && e instanceof IntImm y ? IntImm.of(y.value() - x.value()) : e.sub(b);
+        // Constant bounds give a constant extent, so printed DAGs read [0, 3) rather than [0, 3 - 0).
+        Expr extent = b instanceof IntImm bi && e instanceof IntImm ei ? IntImm.of(ei.value() - bi.value())
+                : b instanceof IntImm bi && bi.value() == 0 ? e : e.sub(b);
         return new IterVar(Var.of(Names.check(name)), new Range(b.cast(DType.INT64), extent.cast(DType.INT64)),
                 IterKind.REDUCE);
     }
@@ -148,8 +150,21 @@ public final class Te {
         return single(Reducer.prod(source.dtype()), source, axes);
     }
 
+    /**
+     * A max over one axis. Needed as its own overload: without it Java resolves {@code max(x, k)}
+     * to the element-wise {@link #max(Expr, Object)} (fixed arity wins over varargs).
+     */
+    public static Expr max(Expr source, IterVar axis) {
+        return single(Reducer.max(source.dtype()), source, axis);
+    }
+
     public static Expr max(Expr source, IterVar... axes) {
         return single(Reducer.max(source.dtype()), source, axes);
+    }
+
+    /** A min over one axis; see {@link #max(Expr, IterVar)} for why this overload exists. */
+    public static Expr min(Expr source, IterVar axis) {
+        return single(Reducer.min(source.dtype()), source, axis);
     }
 
     public static Expr min(Expr source, IterVar... axes) {
