@@ -58,7 +58,7 @@ public final class Dims {
             return dim;
         }
         OptionalLong v = constant(dim);
-        return v.isPresent() ? IntImm.of(v.getAsLong() + c) : dim.add(c);
+        return v.isPresent() ? IntImm.of(v.getAsLong() + c) : c < 0 ? dim.sub(-c) : dim.add(c);
     }
 
     /** {@code dim * c}, folded when {@code dim} is literal. */

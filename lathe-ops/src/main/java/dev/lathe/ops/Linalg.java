@@ -35,7 +35,7 @@ public final class Linalg {
         Dims.requireSame(a.shape().get(1), b.shape().get(0), "matmul: the inner dimensions (A's dim 1, B's dim 0)");
         IterVar k = reduceAxis(0, a.shape().get(1), "k");
         return compute(List.of(a.shape().get(0), b.shape().get(1)),
-                (i, j) -> sum(a.get(i, k).cast(outDtype).mul(b.get(k, j).cast(outDtype)), k), name);
+                (i, j) -> sum(a.get(i, k.var()).cast(outDtype).mul(b.get(k.var(), j).cast(outDtype)), k), name);
     }
 
     /** {@code Y[M, N] = Σk X[M, K] · W[N, K]}: a dense (fully connected) layer with the weight stored row per output. */
@@ -52,7 +52,7 @@ public final class Linalg {
         Dims.requireSame(x.shape().get(1), w.shape().get(1), "matmulTransposedB: the reduced dimensions (X's dim 1, W's dim 1)");
         IterVar k = reduceAxis(0, x.shape().get(1), "k");
         return compute(List.of(x.shape().get(0), w.shape().get(0)),
-                (i, j) -> sum(x.get(i, k).cast(outDtype).mul(w.get(j, k).cast(outDtype)), k), name);
+                (i, j) -> sum(x.get(i, k.var()).cast(outDtype).mul(w.get(j, k.var()).cast(outDtype)), k), name);
     }
 
     /** {@code C[b, M, N] = Σk A[b, M, K] · B[b, K, N]}. */
@@ -70,7 +70,7 @@ public final class Linalg {
         Dims.requireSame(a.shape().get(2), b.shape().get(1), "batchMatmul: the inner dimensions (A's dim 2, B's dim 1)");
         IterVar k = reduceAxis(0, a.shape().get(2), "k");
         List<Expr> shape = List.of(a.shape().get(0), a.shape().get(1), b.shape().get(2));
-        return compute(shape, (n, i, j) -> sum(a.get(n, i, k).cast(outDtype).mul(b.get(n, k, j).cast(outDtype)), k), name);
+        return compute(shape, (n, i, j) -> sum(a.get(n, i, k.var()).cast(outDtype).mul(b.get(n, k.var(), j).cast(outDtype)), k), name);
     }
 
     private static void checkOperands(Tensor a, Tensor b, int rank, DType outDtype, String what) {
