@@ -37,7 +37,9 @@ public final class Norm {
         int a = Dims.axis(axis, x.ndim(), "softmax");
         List<Expr> reduced = Dims.without(x.shape(), a);
         IterVar k = reduceAxis(0, x.shape().get(a), "k");
-        Tensor maxElem = computeN(reduced, v -> max(x.get(insert(v, a, k.var())), k), name + "_max");
+        // An explicit array: with a single axis, max(expr, k) would resolve to the element-wise max(Expr, Object).
+        IterVar[] maxAxes = {k};
+        Tensor maxElem = computeN(reduced, v -> max(x.get(insert(v, a, k.var())), maxAxes), name + "_max");
         Tensor e = computeN(x.shape(), v -> exp(x.get(v).sub(maxElem.get(Dims.without(v, a)))), name + "_exp");
         IterVar k2 = reduceAxis(0, x.shape().get(a), "k");
         Tensor total = computeN(reduced, v -> sum(e.get(insert(v, a, k2.var())), k2), name + "_sum");
