@@ -94,13 +94,19 @@ public final class Dims {
      * The kernel extent may be symbolic; when everything is literal the result is checked to be positive.
      */
     public static Expr windowOutput(Expr in, long padTotal, Expr kernel, long dilation, long stride, String what) {
-        Expr effective = plus(times(plus(kernel, -1), dilation), 1);
-        Expr span = constant(effective).isPresent()
-                ? plus(in, padTotal - constant(effective).getAsLong())
-                : plus(in, padTotal).sub(effective);
-        Expr out = plus(floordiv(span, stride), 1);
+        Expr effective = dilation == 1 ? kernel : plus(times(plus(kernel, -1), dilation), 1);
+        OptionalLong eff = constant(effective);
+        // Keep the literal offset in one term so a static or half-static shape prints simply.
+        Expr out;
+        if (stride == 1) {
+            out = eff.isPresent() ? plus(in, padTotal - eff.getAsLong() + 1) : plus(plus(in, padTotal).sub(effective), 1);
+        } else {
+            Expr span = eff.isPresent() ? plus(in, padTotal - eff.getAsLong()) : plus(in, padTotal).sub(effective);
+            out = plus(floordiv(span, stride), 1);
+        }
         OptionalLong c = constant(out);
-        if (c.isPresent() && (c.getAsLong() <= 0 || constant(span).getAsLong() < 0)) {
+        OptionalLong span = constant(plus(in, padTotal - (eff.isPresent() ? eff.getAsLong() : 0)));
+        if (c.isPresent() && (c.getAsLong() <= 0 || span.getAsLong() < 0)) {
             throw new IllegalArgumentException(what + " would have output size " + Math.min(c.getAsLong(), 0)
                     + ": input extent " + in + " plus padding " + padTotal + " is smaller than the dilated kernel extent "
                     + effective + "; use a smaller kernel or dilation, or more padding");

@@ -47,7 +47,7 @@ class ConvTest {
         assertRejected(() -> Conv.pad(x, new int[] {1}, new int[] {1, 1}, 0), "rank 2", "one per dimension");
         assertRejected(() -> Conv.pad(x, new int[] {-1, 0}, new int[] {1, 1}, 0), "negative");
         assertRejected(() -> Conv.pad(placeholder(List.of(2), DType.INT32, "i"), new int[] {1}, new int[] {1}, 0.5, "p"),
-                "");
+                "0.5", "int32");
     }
 
     static Stream<Arguments> convCases() {
