@@ -70,8 +70,10 @@ public final class Pool {
 
     /** How many of the window's {@code k} positions starting at {@code o*stride - pad} lie in {@code [0, extent)}. */
     private static Expr coveredCount(Var o, int stride, int pad, int k, Expr extent) {
-        Expr start = (stride == 1 ? (Expr) o : o.mul(stride)).sub(pad);
-        return start.add(k).min(extent).sub(start.max(0));
+        Expr scaled = stride == 1 ? o : o.mul(stride);
+        Expr start = pad == 0 ? scaled : scaled.sub(pad);
+        Expr end = scaled.add(k - pad);
+        return end.min(extent).sub(pad == 0 ? start : start.max(0));
     }
 
     private static List<Expr> outShape(Tensor input, Pool2dParams p, Layout layout, String what) {
