@@ -1,0 +1,83 @@
+package dev.lathe.ops.sparse;
+
+import dev.lathe.ir.DType;
+import dev.lathe.ir.Expr;
+import dev.lathe.ir.IntImm;
+import dev.lathe.ir.IterVar;
+import dev.lathe.ops.Dims;
+import dev.lathe.te.Tensor;
+
+import java.util.List;
+
+import static dev.lathe.te.Te.compute;
+import static dev.lathe.te.Te.reduceAxis;
+import static dev.lathe.te.Te.sum;
+
+/**
+ * Products with a BSR matrix. Each output element reduces over the blocks of its block row
+ * (bounds from indptr) and the columns within a block; the block row and the row within it are
+ * {@code floordiv}/{@code floormod} of the output index, which a schedule splitting that axis by the
+ * block extent turns into plain loop variables.
+ */
+public final class Bsr {
+    private Bsr() {
+    }
+
+    /**
+     * {@code C[M, N] = A[M, K] · B[K, N]} with {@code A} in BSR ({@code M = rows}, {@code K = cols}):
+     * {@code C[i, j] = Σ_{b ∈ blocks of row i/bsr} Σ_{c < bsc} data[b, i%bsr, c] · B[indices[b]*bsc + c, j]}.
+     */
+    public static Tensor bsrMatmul(BsrTensors a, Tensor dense) {
+        return bsrMatmul(a, dense, "bsr_matmul");
+    }
+
+    public static Tensor bsrMatmul(BsrTensors a, Tensor dense, String name) {
+        Dims.requireRank(dense, 2, "bsrMatmul: the dense matrix");
+        Dims.requireSameDtype(a.data(), dense, "bsrMatmul");
+        Dims.requireSame(a.cols(), dense.shape().getFirst(), "bsrMatmul: the sparse matrix's cols and the dense matrix's rows");
+        int bsr = a.blockRows();
+        int bsc = a.blockCols();
+        IterVar c = reduceAxis(0, bsc, "c");
+        return compute(List.of(a.rows(), dense.shape().get(1)), (i, j) -> {
+            IterVar b = blockRange(a, i, bsr);
+            Expr row = bsr == 1 ? (Expr) IntImm.of(0) : i.floormod(bsr);
+            Expr k = column(a, b, c, bsc);
+            return sum(a.data().get(b.var(), row, c.var()).mul(dense.get(k, j)), b, c);
+        }, name);
+    }
+
+    /**
+     * A sparse fully-connected layer, {@code Y[M, N] = X[M, K] · Wᵀ} with {@code W} in BSR
+     * ({@code N = rows}, {@code K = cols}):
+     * {@code Y[m, n] = Σ_{b ∈ blocks of row n/bsr} Σ_{c < bsc} data[b, n%bsr, c] · X[m, indices[b]*bsc + c]}.
+     */
+    public static Tensor denseBsrT(Tensor x, BsrTensors w) {
+        return denseBsrT(x, w, "dense_bsr");
+    }
+
+    public static Tensor denseBsrT(Tensor x, BsrTensors w, String name) {
+        Dims.requireRank(x, 2, "denseBsrT: the dense input");
+        Dims.requireSameDtype(x, w.data(), "denseBsrT");
+        Dims.requireSame(x.shape().get(1), w.cols(), "denseBsrT: the input's dim 1 (K) and the sparse weight's cols");
+        int bsr = w.blockRows();
+        int bsc = w.blockCols();
+        IterVar c = reduceAxis(0, bsc, "c");
+        return compute(List.of(x.shape().getFirst(), w.rows()), (m, n) -> {
+            IterVar b = blockRange(w, n, bsr);
+            Expr row = bsr == 1 ? (Expr) IntImm.of(0) : n.floormod(bsr);
+            Expr k = column(w, b, c, bsc);
+            return sum(w.data().get(b.var(), row, c.var()).mul(x.get(m, k)), b, c);
+        }, name);
+    }
+
+    /** The reduce axis over the blocks of the block row holding row {@code i}. */
+    private static IterVar blockRange(BsrTensors a, Expr i, int bsr) {
+        Expr blockRow = bsr == 1 ? i : i.floordiv(bsr);
+        return reduceAxis(a.indptr().get(blockRow).cast(DType.INT64), a.indptr().get(blockRow.add(1)).cast(DType.INT64), "b");
+    }
+
+    private static Expr column(BsrTensors a, IterVar b, IterVar c, int bsc) {
+        Expr blockCol = a.indices().get(b.var()).cast(DType.INT64);
+        return bsc == 1 ? blockCol.add(c.var()) : blockCol.mul(bsc).add(c.var());
+    }
+}
