@@ -3,6 +3,8 @@ package dev.lathe.build;
 import dev.lathe.codegen.CodegenC;
 import dev.lathe.lower.BoundVarCheck;
 import dev.lathe.lower.DefaultLowering;
+import dev.lathe.lower.ScheduleLowering;
+import dev.lathe.schedule.State;
 import dev.lathe.runtime.CCompiler;
 import dev.lathe.runtime.Module;
 import dev.lathe.te.ComputeDag;
@@ -31,6 +33,22 @@ public final class Build {
 
     public static Module build(ComputeDag dag, String name, CCompiler cc) {
         return compile(lower(dag, name), dag, cc);
+    }
+
+    /** Compiles a scheduled DAG. */
+    public static Module build(State schedule, String name) {
+        return build(schedule, name, SYSTEM);
+    }
+
+    public static Module build(State schedule, String name, CCompiler cc) {
+        return compile(lower(schedule, name), schedule.dag(), cc);
+    }
+
+    /** The loop nest of a scheduled DAG, checked. */
+    public static PrimFunc lower(State schedule, String name) {
+        PrimFunc f = ScheduleLowering.lower(schedule, name);
+        BoundVarCheck.check(f);
+        return f;
     }
 
     /** The loop nest of the DAG under the default schedule, checked. */

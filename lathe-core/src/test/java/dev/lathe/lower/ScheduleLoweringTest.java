@@ -1,0 +1,111 @@
+package dev.lathe.lower;
+
+import dev.lathe.build.Build;
+import dev.lathe.ir.DType;
+import dev.lathe.ir.IterVar;
+import dev.lathe.reference.ReferenceEvaluator;
+import dev.lathe.runtime.Module;
+import dev.lathe.runtime.NDArray;
+import dev.lathe.schedule.State;
+import dev.lathe.te.ComputeDag;
+import dev.lathe.te.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+import static dev.lathe.te.Te.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ScheduleLoweringTest {
+    private static ComputeDag matmul(int m, int n, int k) {
+        Tensor a = placeholder(List.of(m, k), DType.FLOAT32, "A");
+        Tensor b = placeholder(List.of(k, n), DType.FLOAT32, "B");
+        IterVar r = reduceAxis(0, k, "k");
+        return ComputeDag.of(compute(List.of(m, n), (i, j) -> sum(a.get(i, r).mul(b.get(r, j)), r), "C"));
+    }
+
+    /** Builds the scheduled DAG and checks it against the reference evaluator. */
+    static void check(ComputeDag dag, UnaryOperator<State> schedule) {
+        State s = schedule.apply(State.initial(dag));
+        Module m = Build.build(s, "k");
+        Random rng = new Random(7);
+        Map<Tensor, NDArray> inputs = new LinkedHashMap<>();
+        List<NDArray> args = new ArrayList<>();
+        for (Tensor t : dag.arguments()) {
+            if (dag.outputs().contains(t)) {
+                continue;
+            }
+            long[] shape = t.shape().stream().mapToLong(e -> ((dev.lathe.ir.IntImm) e).value()).toArray();
+            NDArray x = NDArray.random(t.dtype(), rng, shape);
+            inputs.put(t, x);
+            args.add(x);
+        }
+        Map<Tensor, NDArray> expected = ReferenceEvaluator.evaluate(dag, inputs);
+        List<NDArray> outs = new ArrayList<>();
+        for (Tensor t : s.dag().outputs()) {
+            long[] shape = t.shape().stream().mapToLong(e -> ((dev.lathe.ir.IntImm) e).value()).toArray();
+            NDArray o = NDArray.zeros(t.dtype(), shape);
+            outs.add(o);
+            args.add(o);
+        }
+        m.call(args.toArray(NDArray[]::new));
+        for (int i = 0; i < outs.size(); i++) {
+            NDArray want = expected.get(dag.outputs().get(i));
+            NDArray got = outs.get(i);
+            for (long e = 0; e < want.size(); e++) {
+                double w = want.getDouble(e);
+                assertEquals(w, got.getDouble(e), 1e-4 + 1e-4 * Math.abs(w), "element " + e + "\n" + m.source());
+            }
+        }
+    }
+
+    @Test
+    void initialStateMatchesTheReference() {
+        check(matmul(7, 5, 3), s -> s);
+    }
+
+    @Test
+    void divisibleTiling() {
+        check(matmul(32, 16, 8), s -> s.split("C", "i", 8, 2).split("C", "j", 4)
+                .reorder("C", "i.0", "j.0", "i.1", "k", "i.2", "j.1"));
+    }
+
+    @Test
+    void nonDivisibleSplitsAreGuarded() {
+        check(matmul(13, 11, 7), s -> s.split("C", "i", 4).split("C", "j", 3).split("C", "k", 2)
+                .reorder("C", "i.0", "j.0", "k.0", "i.1", "k.1", "j.1"));
+    }
+
+    @Test
+    void fusedParallelOuterLoops() {
+        check(matmul(12, 10, 4), s -> s.split("C", "i", 4).split("C", "j", 5)
+                .reorder("C", "i.0", "j.0", "i.1", "j.1", "k")
+                .fuse("C", "i.0", "j.0").parallel("C", "i.0@j.0"));
+    }
+
+    @Test
+    void splitByParts() {
+        check(matmul(10, 9, 5), s -> s.splitParts("C", "j", 4));
+    }
+
+    @Test
+    void computeAtAndInline() {
+        Tensor x = placeholder(List.of(10, 12), DType.FLOAT32, "X");
+        Tensor pad = compute(List.of(12, 14), (i, j) -> ifThenElse(
+                i.ge(1).and(i.lt(11)).and(j.ge(1)).and(j.lt(13)), x.get(i.sub(1), j.sub(1)), 0.0f), "pad");
+        Tensor sq = compute(List.of(12, 14), (i, j) -> pad.get(i, j).mul(pad.get(i, j)), "sq");
+        IterVar di = reduceAxis(0, 3, "di");
+        IterVar dj = reduceAxis(0, 3, "dj");
+        Tensor box = compute(List.of(10, 12), (i, j) -> sum(sq.get(i.add(di), j.add(dj)), di, dj), "box");
+        ComputeDag dag = ComputeDag.of(box);
+        check(dag, s -> s.computeInline("pad").split("box", "i", 4).split("box", "j", 5)
+                .reorder("box", "i.0", "j.0", "i.1", "j.1", "di", "dj")
+                .computeAt("sq", "box", "j.0"));
+        check(dag, s -> s.computeAt("pad", "sq", "i").computeAt("sq", "box", "i"));
+    }
+}
