@@ -33,6 +33,16 @@ public final class ComputeOp implements Operation {
         validate();
     }
 
+    /** A compute over the given space axes; used by schedule steps that add stages (cache, rfactor). */
+    public static ComputeOp of(String name, List<IterVar> axes, List<Expr> bodies) {
+        return new ComputeOp(name, axes, bodies);
+    }
+
+    /** The same compute (name and axes) with other bodies, e.g. reading a cache stage instead of the original. */
+    public ComputeOp withBodies(List<Expr> newBodies) {
+        return new ComputeOp(name, axes, newBodies);
+    }
+
     private void validate() {
         if (bodies.isEmpty()) {
             throw new MalformedExpressionException("compute " + name + " has no body");

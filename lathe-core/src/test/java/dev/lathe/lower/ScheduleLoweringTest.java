@@ -108,4 +108,37 @@ class ScheduleLoweringTest {
                 .computeAt("sq", "box", "j.0"));
         check(dag, s -> s.computeAt("pad", "sq", "i").computeAt("sq", "box", "i"));
     }
+
+    @Test
+    void cacheWriteComputedAtATile() {
+        check(matmul(16, 24, 8), s -> s.cacheWrite("C", "local")
+                .split("C", "i", 4).split("C", "j", 8).reorder("C", "i.0", "j.0", "i.1", "j.1")
+                .computeAt("C.local", "C", "j.0")
+                .split("C.local", "k", 2).reorder("C.local", "k.0", "i", "k.1", "j"));
+    }
+
+    @Test
+    void cacheReadComputedAtAnOuterLoop() {
+        check(matmul(8, 12, 10), s -> s.cacheRead("B", "shared", "C")
+                .split("C", "j", 4).reorder("C", "j.0", "i", "j.1", "k")
+                .computeAt("B.shared", "C", "j.0"));
+    }
+
+    @Test
+    void rfactorOfASplitReduction() {
+        Tensor x = placeholder(List.of(6, 40), DType.FLOAT32, "X");
+        IterVar k = reduceAxis(0, 40, "k");
+        ComputeDag dag = ComputeDag.of(compute(List.of(6), i -> sum(x.get(i, k), k), "S"));
+        check(dag, s -> s.split("S", "k", 8).rfactor("S", "k.1", 1));
+        check(dag, s -> s.split("S", "k", 7).rfactor("S", "k.0", 0));
+        check(dag, s -> s.rfactor("S", "k", 0));
+    }
+
+    @Test
+    void reductionToAScalarAndATwoElementProduct() {
+        Tensor x = placeholder(List.of(2), DType.FLOAT32, "X");
+        IterVar k = reduceAxis(0, 2, "k");
+        check(ComputeDag.of(computeN(List.of(), v -> prod(x.get(k), k), "P")), s -> s);
+        check(ComputeDag.of(computeN(List.of(), v -> prod(x.get(k), k), "P")), s -> s.split("P", "k", 1));
+    }
 }
