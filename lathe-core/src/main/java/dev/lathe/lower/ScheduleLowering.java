@@ -242,7 +242,8 @@ public final class ScheduleLowering {
                     regionMin.put(producer, region.stream().map(Range::min).toList());
                 }
             }
-            return levels(0);
+            Stmt nest = Unroll.auto(levels(0), st.autoUnrollMaxStep());
+            return st.unrollExplicit() ? Unroll.explicit(nest) : nest;
         }
 
         /** The loops inside leaf position {@code k}, each over its range. */

@@ -141,4 +141,17 @@ class ScheduleLoweringTest {
         check(ComputeDag.of(computeN(List.of(), v -> prod(x.get(k), k), "P")), s -> s);
         check(ComputeDag.of(computeN(List.of(), v -> prod(x.get(k), k), "P")), s -> s.split("P", "k", 1));
     }
+
+    @Test
+    void unrollPragmasAndAnnotations() {
+        check(matmul(8, 8, 4), s -> s.split("C", "j", 4).unroll("C", "j.1"));
+        check(matmul(8, 8, 4), s -> s.split("C", "j", 4).pragma("C", "auto_unroll_max_step", 16));
+        check(matmul(8, 8, 4), s -> s.split("C", "j", 4).pragma("C", "auto_unroll_max_step", 16)
+                .pragma("C", "unroll_explicit", 1));
+    }
+
+    @Test
+    void vectorizedInnermostLoop() {
+        check(matmul(8, 32, 4), s -> s.split("C", "j", 16).reorder("C", "i", "j.0", "k", "j.1").vectorize("C", "j.1"));
+    }
 }
