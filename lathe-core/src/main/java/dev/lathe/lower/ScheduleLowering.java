@@ -95,8 +95,7 @@ public final class ScheduleLowering {
                 }
             }
         }
-        PrimFunc f = new PrimFunc(name, params, dag.sizeVars(), body);
-        return f;
+        return new PrimFunc(name, params, dag.sizeVars(), LoopKinds.normalize(body));
     }
 
     private static List<Range> fullDomain(ComputeOp op) {

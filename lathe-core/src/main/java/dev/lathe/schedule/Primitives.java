@@ -161,7 +161,30 @@ final class Primitives {
             throw new ScheduleException("reorder of stage " + st.name() + " must list each of its loops "
                     + names(st, st.leaves()) + " exactly once; got " + r.order());
         }
+        checkRangeDependencies(st, r.order());
         return st.withLeaves(r.order());
+    }
+
+    /** A loop whose range depends on other axes (e.g. {@code k in [indptr[i], indptr[i+1])}) must stay inside them. */
+    private static void checkRangeDependencies(Stage st, List<Integer> order) {
+        List<IterVar> axes = dev.lathe.te.ComputeDag.iterators(st.compute());
+        for (int pos = 0; pos < order.size(); pos++) {
+            for (int root : Extents.rootsOf(st, order.get(pos))) {
+                IterVar axis = axes.get(root);
+                Set<dev.lathe.ir.Var> uses = new HashSet<>(Exprs.vars(axis.dom().min()));
+                uses.addAll(Exprs.vars(axis.dom().extent()));
+                for (int later = pos + 1; later < order.size(); later++) {
+                    for (int other : Extents.rootsOf(st, order.get(later))) {
+                        if (uses.contains(axes.get(other).var())) {
+                            throw new ScheduleException("reorder of stage " + st.name() + ": the range of loop "
+                                    + st.iter(order.get(pos)).name() + " (" + axis.dom() + ") depends on "
+                                    + axes.get(other).name() + ", so it must stay inside loop "
+                                    + st.iter(order.get(later)).name());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static Stage annotate(Stage st, Step.Annotate a) {

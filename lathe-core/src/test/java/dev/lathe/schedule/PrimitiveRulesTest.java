@@ -69,6 +69,8 @@ class PrimitiveRulesTest {
         }, "y");
         State s = State.initial(ComputeDag.of(y));
         fails(() -> s.split("y", "k", 4), "split", "y.k", "data");
+        fails(() -> s.vectorize("y", "k"), "vectorize", "y.k");
+        fails(() -> s.reorder("y", "k", "i"), "reorder", "y", "loop k", "depends on i");
         Tensor z = compute(List.of(4), i -> {
             IterVar k = reduceAxis(indptr.get(i), indptr.get(i.add(1)), "k");
             return sum(data.get(k), k);
