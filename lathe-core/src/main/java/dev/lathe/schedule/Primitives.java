@@ -72,6 +72,15 @@ final class Primitives {
                         + " is not positive");
             }
         }
+        // Inner extents are products of factors; an overflow would make a zero or negative extent.
+        long product = 1;
+        for (long f : sp.factors()) {
+            if (product > (1L << 62) / f) {
+                throw new ScheduleException("split of " + st.name() + "." + it.name() + ": the product of factors "
+                        + sp.factors() + " exceeds 2^62");
+            }
+            product *= f;
+        }
         requireStaticExtent(st, it, "split");
         List<Iter> iters = new ArrayList<>(st.iters());
         List<Relation> rels = new ArrayList<>(st.relations());
@@ -123,6 +132,9 @@ final class Primitives {
                 return st;
             }
             throw new ScheduleException("fuse in stage " + st.name() + " needs at least one iterator");
+        }
+        for (int id : f.iters()) {
+            leafById(st, id, "fuse"); // before any message below names the iterators
         }
         int first = st.leaves().indexOf(f.iters().getFirst());
         for (int k = 0; k < f.iters().size(); k++) {

@@ -88,6 +88,12 @@ public final class State {
         return outputs.stream().anyMatch(t -> t.op() == op);
     }
 
+    /** The loop nest in the notation of {@link LoopNestPrinter}. */
+    @Override
+    public String toString() {
+        return LoopNestPrinter.print(this);
+    }
+
     /** Applies a recorded step, validating it. */
     public State apply(Step step) {
         return Primitives.apply(this, step);
