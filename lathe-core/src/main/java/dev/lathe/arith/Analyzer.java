@@ -50,9 +50,15 @@ public final class Analyzer {
         return this;
     }
 
-    /** Binds {@code v} to the closed interval {@code b}. */
+    /** Binds {@code v} to the closed interval {@code b}; a later binding of the same variable replaces it. */
     public Analyzer bind(Var v, Bound b) {
         bounds.bind(v, b);
+        return this;
+    }
+
+    /** Forgets what is known of {@code v} (leaving the scope of its loop). */
+    public Analyzer unbind(Var v) {
+        bounds.unbind(v);
         return this;
     }
 

@@ -29,6 +29,10 @@ final class BoundAnalyzer {
         vars.put(v, b.intersect(Bound.of(v.dtype())));
     }
 
+    void unbind(Var v) {
+        vars.remove(v);
+    }
+
     Bound var(Var v) {
         Bound b = vars.get(v);
         return b != null ? b : Bound.of(v.dtype());

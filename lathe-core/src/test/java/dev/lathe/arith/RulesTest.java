@@ -141,6 +141,17 @@ class RulesTest {
     }
 
     @Test
+    void bindingsCanBeReplacedAndRemoved() {
+        Analyzer a = new Analyzer().bind(x, Range.of(0, 4));
+        assertTrue(a.canProve(x.lt(4)));
+        a.bind(x, Range.of(0, 8));
+        assertFalse(a.canProve(x.lt(4)));
+        assertTrue(a.canProve(x.lt(8)));
+        a.unbind(x);
+        assertFalse(a.canProve(x.ge(0)));
+    }
+
+    @Test
     void unboundedAnalyzerKnowsNothingAboutVariables() {
         Analyzer none = new Analyzer();
         assertEquals("floordiv(i, 16)", none.simplify(i.floordiv(16)).toString());
