@@ -182,17 +182,21 @@ public final class CodegenC {
         for (Expr e : a.extents()) {
             count = count instanceof IntImm one && one.value() == 1 ? e : count.mul(e);
         }
+        // Each allocation is a block of its own: the same stage may be allocated in sibling places (unrolled copies).
+        out.append(pad).append("{\n");
+        String in = pad + "  ";
         if (count instanceof IntImm n && n.value() * t.dtype().bytes() <= STACK_LIMIT) {
-            out.append(pad).append(c).append(' ').append(name).append('[').append(Math.max(1, n.value()))
+            out.append(in).append(c).append(' ').append(name).append('[').append(Math.max(1, n.value()))
                     .append("] __attribute__((aligned(64)));\n");
-            stmt(a.body(), depth);
-            return;
+            stmt(a.body(), depth + 1);
+        } else {
+            out.append(in).append(c).append("* restrict ").append(name).append(" = (").append(c).append("*)lathe_alloc(")
+                    .append("sizeof(").append(c).append(") * (size_t)").append(paren(expr(count))).append(");\n");
+            out.append(in).append("if (").append(name).append(") {\n");
+            stmt(a.body(), depth + 2);
+            out.append(in).append("  free(").append(name).append(");\n");
+            out.append(in).append("}\n");
         }
-        out.append(pad).append(c).append("* restrict ").append(name).append(" = (").append(c).append("*)lathe_alloc(")
-                .append("sizeof(").append(c).append(") * (size_t)").append(paren(expr(count))).append(");\n");
-        out.append(pad).append("if (").append(name).append(") {\n");
-        stmt(a.body(), depth + 1);
-        out.append(pad).append("  free(").append(name).append(");\n");
         out.append(pad).append("}\n");
     }
 

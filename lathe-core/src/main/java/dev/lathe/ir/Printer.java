@@ -60,7 +60,8 @@ public final class Printer {
         String print(Expr e, int outer) {
             return switch (e) {
                 case IntImm i -> i.dtype() == DType.BOOL ? (i.value() != 0 ? "true" : "false")
-                        : i.dtype() == DType.INT64 ? Long.toString(i.value()) : i.value() + "i" + i.dtype().intBits();
+                        : i.dtype() == DType.INT64 ? Long.toString(i.value())
+                        : i.value() + (i.dtype() == DType.UINT8 ? "u" : "i") + i.dtype().intBits();
                 case FloatImm f -> floatText(f);
                 case Var v -> names.var(v);
                 case Binary b when b.op().infix() -> {

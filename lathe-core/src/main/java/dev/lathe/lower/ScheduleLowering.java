@@ -95,7 +95,7 @@ public final class ScheduleLowering {
                 }
             }
         }
-        return new PrimFunc(name, params, dag.sizeVars(), LoopKinds.normalize(body));
+        return new PrimFunc(name, params, dag.sizeVars(), LoopKinds.normalize(Simplify.stmt(body)));
     }
 
     private static List<Range> fullDomain(ComputeOp op) {
@@ -484,7 +484,11 @@ public final class ScheduleLowering {
             if (e instanceof IntImm) {
                 return e;
             }
-            return Simplify.upperBound(e).<Expr>map(IntImm::of).orElse(full);
+            Map<Var, Range> ranges = new HashMap<>();
+            for (Iter leaf : leaves) {
+                ranges.put(loopVar.get(leaf.id()), Range.fromExtent(Simplify.expr(ext.get(leaf.id()))));
+            }
+            return Simplify.upperBound(e, ranges).<Expr>map(IntImm::of).orElse(full);
         }
 
         /** Reads of producers stored over a region are shifted by the region's start. */

@@ -1,18 +1,87 @@
 package dev.lathe.lower;
 
+import dev.lathe.arith.Analyzer;
+import dev.lathe.arith.Bound;
+import dev.lathe.arith.Simplifier;
 import dev.lathe.ir.Expr;
+import dev.lathe.ir.IntImm;
+import dev.lathe.ir.Range;
+import dev.lathe.ir.Var;
+import dev.lathe.tir.Allocate;
+import dev.lathe.tir.For;
+import dev.lathe.tir.IfThenElse;
+import dev.lathe.tir.LetStmt;
+import dev.lathe.tir.Seq;
+import dev.lathe.tir.Stmt;
+import dev.lathe.tir.Store;
 
-/** The arithmetic simplification lowering applies to bounds and indices. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Arithmetic simplification in lowering: of single expressions while loops are built, and of
+ * a whole loop nest afterwards, where every loop variable's range is known — guards that always
+ * hold disappear, loops of one iteration become their body.
+ */
 final class Simplify {
     private Simplify() {
     }
 
     static Expr expr(Expr e) {
-        return e;
+        return Simplifier.simplify(e);
     }
 
-    /** A constant upper bound of an integer expression, when one can be proven. */
-    static java.util.Optional<Long> upperBound(Expr e) {
-        return java.util.Optional.empty();
+    /** A constant upper bound of an integer expression, when the variables' known ranges give one. */
+    static Optional<Long> upperBound(Expr e, Map<Var, Range> ranges) {
+        Analyzer a = new Analyzer();
+        ranges.forEach(a::bind);
+        Bound b = a.bound(e);
+        return b.max() < Long.MAX_VALUE / 4 ? Optional.of(b.max()) : Optional.empty();
+    }
+
+    /** Simplifies every expression of a loop nest with the ranges of the loops around it. */
+    static Stmt stmt(Stmt s) {
+        return walk(s, new Analyzer());
+    }
+
+    private static Stmt walk(Stmt s, Analyzer a) {
+        return switch (s) {
+            case For f -> {
+                Expr min = a.simplify(f.min());
+                Expr extent = a.simplify(f.extent());
+                if (extent instanceof IntImm e && e.value() == 1) {
+                    a.bind(f.var(), new Range(min, extent));
+                    Stmt body = walk(dev.lathe.tir.Stmts.substitute(f.body(), Map.of(f.var(), min)), a);
+                    a.unbind(f.var());
+                    yield body;
+                }
+                if (extent instanceof IntImm e && e.value() <= 0) {
+                    yield Seq.of();
+                }
+                a.bind(f.var(), new Range(min, extent));
+                Stmt body = walk(f.body(), a);
+                a.unbind(f.var());
+                yield new For(f.var(), min, extent, f.kind(), body);
+            }
+            case Store st -> new Store(st.tensor(), st.indices().stream().map(a::simplify).toList(), a.simplify(st.value()));
+            case Allocate al -> new Allocate(al.tensor(), al.extents().stream().map(a::simplify).toList(), walk(al.body(), a));
+            case Seq q -> {
+                List<Stmt> out = new ArrayList<>();
+                for (Stmt x : q.stmts()) {
+                    out.add(walk(x, a));
+                }
+                yield Seq.of(out);
+            }
+            case IfThenElse i -> {
+                Expr c = a.simplify(i.cond());
+                if (c instanceof IntImm b) {
+                    yield b.value() != 0 ? walk(i.then(), a) : i.otherwise().map(o -> walk(o, a)).orElse(Seq.of());
+                }
+                yield new IfThenElse(c, walk(i.then(), a), i.otherwise().map(o -> walk(o, a)));
+            }
+            case LetStmt l -> new LetStmt(l.var(), a.simplify(l.value()), walk(l.body(), a));
+        };
     }
 }

@@ -9,7 +9,9 @@ import dev.lathe.ir.TensorRead;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -56,7 +58,44 @@ final class Primitives {
                     throw new IllegalStateException("dataflow steps are applied to the whole state");
         };
         stages.set(step.stage(), updated);
+        followAttachments(stages, step, stage, updated);
         return s.with(stages, s.outputs(), step);
+    }
+
+    /**
+     * Stages computed at a loop that a split or fuse replaced move to the loop that runs once per
+     * iteration of the old one: the innermost part of a split, or the fused loop. The region they
+     * compute per iteration stays the same.
+     */
+    private static void followAttachments(List<Stage> stages, Step step, Stage before, Stage after) {
+        Map<Integer, Integer> moved = new HashMap<>();
+        switch (step) {
+            case Step.Split _, Step.SplitParts _ -> {
+                for (int id : before.leaves()) {
+                    if (!after.leaves().contains(id)) {
+                        int pos = before.leaves().indexOf(id);
+                        int added = after.leaves().size() - before.leaves().size();
+                        moved.put(id, after.leaves().get(pos + added));
+                    }
+                }
+            }
+            case Step.Fuse f -> {
+                int fused = after.leaves().get(before.leaves().indexOf(f.iters().getFirst()));
+                for (int id : f.iters()) {
+                    moved.put(id, fused);
+                }
+            }
+            default -> { }
+        }
+        if (moved.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i).location() instanceof ComputeLocation.At at && at.stage() == step.stage()
+                    && moved.containsKey(at.iter())) {
+                stages.set(i, stages.get(i).withLocation(new ComputeLocation.At(at.stage(), moved.get(at.iter()))));
+            }
+        }
     }
 
     // ---- loop structure

@@ -112,17 +112,17 @@ class LoopNestPrinterTest {
     }
 
     @Test
-    void attachmentToALoopThatWasSplitAfterwardsIsShownNotLost() {
+    void attachmentFollowsTheInnermostPartWhenItsLoopIsSplitAfterwards() {
         State s = State.initial(Workloads.paddedConv("A", "W"))
                 .split("conv", "y", 4)
                 .computeAt("pad", "conv", "y.0")
                 .split("conv", "y.0", 2);
         assertEquals("""
-                # pad is computed at conv.y.0, which is no longer a loop
-                py, px =>
-                    @pad = py, px
-                y.0.0, y.0.1, y.1, x, ry, rx =>
-                    @conv = {y.0.0, y.0.1, y.1}/y, x // ry, rx""", s.toString());
+                y.0.0, y.0.1 =>
+                    py, px =>
+                        @pad = py, px
+                    y.1, x, ry, rx =>
+                        @conv = {y.0.0, y.0.1, y.1}/y, x // ry, rx""", s.toString());
     }
 
     @Test
