@@ -180,7 +180,8 @@ public final class CodegenC {
         String c = cType(t.dtype());
         Expr count = IntImm.of(1);
         for (Expr e : a.extents()) {
-            count = count instanceof IntImm one && one.value() == 1 ? e : count.mul(e);
+            count = count instanceof IntImm x && e instanceof IntImm y ? IntImm.of(x.value() * y.value())
+                    : count instanceof IntImm one && one.value() == 1 ? e : count.mul(e);
         }
         // Each allocation is a block of its own: the same stage may be allocated in sibling places (unrolled copies).
         out.append(pad).append("{\n");

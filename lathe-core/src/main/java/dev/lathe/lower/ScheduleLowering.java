@@ -136,24 +136,37 @@ public final class ScheduleLowering {
             for (int r = 0; r < op.axes().size(); r++) {
                 roots.add(spaceRanges.get(r));
             }
-            List<Expr> rootExtents = new ArrayList<>();
-            roots.forEach(x -> rootExtents.add(x.extent()));
             for (Iter leaf : leaves) {
                 loopVar.put(leaf.id(), Var.of(leaf.name().replace('@', '_')));
             }
-            for (int r = 0; r < op.axes().size(); r++) {
-                axisValue.put(all.get(r).var(), roots.get(r).min().add(valueOf(r, loopVar, null)));
+            // Space values first: the ranges of reduce axes may depend on them (k in [indptr[i], indptr[i + 1])).
+            List<Expr> rawExtents = new ArrayList<>();
+            roots.forEach(x -> rawExtents.add(x.extent()));
+            for (int r = op.axes().size(); r < all.size(); r++) {
+                rawExtents.add(all.get(r).dom().extent());
             }
+            Map<Integer, Expr> spaceExt = Extents.all(st, rawExtents);
+            for (int r = 0; r < op.axes().size(); r++) {
+                axisValue.put(all.get(r).var(), roots.get(r).min().add(Extents.value(st, r, loopVar, spaceExt)));
+            }
+            Map<Var, Range> leafRanges = new HashMap<>();
+            for (Iter leaf : leaves) {
+                if (leaf.kind() == dev.lathe.ir.IterKind.SPACE) {
+                    leafRanges.put(loopVar.get(leaf.id()), Range.fromExtent(Simplify.expr(spaceExt.get(leaf.id()))));
+                }
+            }
+            List<Expr> rootExtents = new ArrayList<>();
+            roots.forEach(x -> rootExtents.add(x.extent()));
             for (int r = op.axes().size(); r < all.size(); r++) {
                 Range dom = all.get(r).dom();
-                Range range = new Range(Simplify.expr(Exprs.substitute(dom.min(), axisValue)),
-                        Simplify.expr(Exprs.substitute(dom.extent(), axisValue)));
+                Range range = new Range(Simplify.expr(Exprs.substitute(dom.min(), axisValue), leafRanges),
+                        Simplify.expr(Exprs.substitute(dom.extent(), axisValue), leafRanges));
                 roots.add(range);
                 rootExtents.add(range.extent());
             }
             this.ext = Extents.all(st, rootExtents);
             for (int r = op.axes().size(); r < all.size(); r++) {
-                axisValue.put(all.get(r).var(), roots.get(r).min().add(valueOf(r, loopVar, null)));
+                axisValue.put(all.get(r).var(), roots.get(r).min().add(Extents.value(st, r, loopVar, ext)));
             }
             List<Expr> bs = new ArrayList<>();
             for (Expr b : inliner.bodies(op)) {
@@ -189,45 +202,6 @@ public final class ScheduleLowering {
                             + "reduction");
                 }
             }
-        }
-
-        /** The value of iterator {@code id} in terms of the leaf loops' values. */
-        private Expr valueOf(int id, Map<Integer, ? extends Expr> leafValue, Map<Integer, Expr> extents) {
-            Expr v = leafValue.get(id);
-            if (v != null) {
-                return v;
-            }
-            for (Relation rel : st.relations()) {
-                switch (rel) {
-                    case Relation.Split sp when sp.parent() == id -> {
-                        return valueOf(sp.outer(), leafValue, extents).mul(sp.factor())
-                                .add(valueOf(sp.inner(), leafValue, extents));
-                    }
-                    case Relation.Fuse f when f.outer() == id -> {
-                        return valueOf(f.fused(), leafValue, extents).floordiv(extentOf(f.inner(), extents));
-                    }
-                    case Relation.Fuse f when f.inner() == id -> {
-                        return valueOf(f.fused(), leafValue, extents).floormod(extentOf(f.inner(), extents));
-                    }
-                    default -> { }
-                }
-            }
-            throw new IllegalStateException("iterator " + st.iter(id).name() + " of stage " + st.name()
-                    + " is neither a loop nor derived from one");
-        }
-
-        private Expr extentOf(int id, Map<Integer, Expr> extents) {
-            Map<Integer, Expr> e = extents != null ? extents : this.ext;
-            if (e == null) {
-                // Space extents only (reduce roots are not known yet while building axis values).
-                List<Expr> rootExtents = new ArrayList<>();
-                roots.forEach(x -> rootExtents.add(x.extent()));
-                while (rootExtents.size() < st.numRoots()) {
-                    rootExtents.add(st.rootAxis(rootExtents.size()).dom().extent());
-                }
-                return Extents.all(st, rootExtents).get(id);
-            }
-            return e.get(id);
         }
 
         Stmt lower() {
@@ -283,7 +257,7 @@ public final class ScheduleLowering {
         private List<Expr> storeIndex(Map<Integer, ? extends Expr> leafValue) {
             List<Expr> idx = new ArrayList<>();
             for (int r = 0; r < op.axes().size(); r++) {
-                Expr v = valueOf(r, leafValue, null);
+                Expr v = Extents.value(st, r, leafValue, ext);
                 if (!regionMin.containsKey(op)) {
                     v = roots.get(r).min().add(v);
                 }
@@ -398,7 +372,7 @@ public final class ScheduleLowering {
                 if (divides(sp.factor(), parentExtent)) {
                     continue;
                 }
-                Expr c = Simplify.expr(valueOf(sp.parent(), leafValue, null)).lt(parentExtent);
+                Expr c = Simplify.expr(Extents.value(st, sp.parent(), leafValue, ext)).lt(parentExtent);
                 cond = cond == null ? c : cond.and(c);
             }
             return cond == null ? body : IfThenElse.of(cond, body);

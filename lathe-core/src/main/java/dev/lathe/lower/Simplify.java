@@ -33,6 +33,11 @@ final class Simplify {
         return Simplifier.simplify(e);
     }
 
+    /** Simplifies with known variable ranges (e.g. an inner loop's, so floordiv(i.0 * 16 + i.1, 16) is i.0). */
+    static Expr expr(Expr e, Map<Var, Range> ranges) {
+        return Simplifier.simplify(e, ranges);
+    }
+
     /** A constant upper bound of an integer expression, when the variables' known ranges give one. */
     static Optional<Long> upperBound(Expr e, Map<Var, Range> ranges) {
         Analyzer a = new Analyzer();

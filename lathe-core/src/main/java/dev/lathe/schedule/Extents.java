@@ -67,6 +67,35 @@ public final class Extents {
         throw new IllegalStateException("iterator " + id + " of stage " + st.name() + " has no relation");
     }
 
+    /**
+     * The value of iterator {@code id} in terms of the leaf loops' values: a split parent is
+     * {@code outer * factor + inner}, the parts of a fuse are the quotient and remainder of the
+     * fused loop by the inner part's extent ({@code extents} gives every iterator's extent).
+     */
+    public static Expr value(Stage st, int id, Map<Integer, ? extends Expr> leafValue, Map<Integer, Expr> extents) {
+        Expr v = leafValue.get(id);
+        if (v != null) {
+            return v;
+        }
+        for (Relation rel : st.relations()) {
+            switch (rel) {
+                case Relation.Split sp when sp.parent() == id -> {
+                    return value(st, sp.outer(), leafValue, extents).mul(sp.factor())
+                            .add(value(st, sp.inner(), leafValue, extents));
+                }
+                case Relation.Fuse f when f.outer() == id -> {
+                    return value(st, f.fused(), leafValue, extents).floordiv(extents.get(f.inner()));
+                }
+                case Relation.Fuse f when f.inner() == id -> {
+                    return value(st, f.fused(), leafValue, extents).floormod(extents.get(f.inner()));
+                }
+                default -> { }
+            }
+        }
+        throw new IllegalStateException("iterator " + st.iter(id).name() + " of stage " + st.name()
+                + " is neither a loop nor derived from one");
+    }
+
     static Expr ceilDiv(Expr a, Expr b) {
         if (a instanceof IntImm x && b instanceof IntImm y) {
             return IntImm.of(Math.floorDiv(x.value() + y.value() - 1, y.value()));

@@ -183,6 +183,7 @@ final class Primitives {
                         + " are not adjacent loops in order (loops are " + names(st, st.leaves())
                         + "); reorder them first");
             }
+            requireStaticExtent(st, it, "fuse");
             if (it.kind() != st.iter(f.iters().getFirst()).kind()) {
                 throw new ScheduleException("fuse in stage " + st.name() + ": cannot fuse space and reduce iterators "
                         + names(st, f.iters()));
@@ -216,22 +217,42 @@ final class Primitives {
         return st.withLeaves(r.order());
     }
 
-    /** A loop whose range depends on other axes (e.g. {@code k in [indptr[i], indptr[i+1])}) must stay inside them. */
+    /**
+     * A loop whose range depends on other loops (e.g. {@code k in [indptr[i], indptr[i+1])}) must
+     * stay inside them. The dependence is taken on the loops themselves: after splitting i by 16,
+     * a range over {@code indptr[floordiv(i, 16)]} depends on i.0 only.
+     */
     private static void checkRangeDependencies(Stage st, List<Integer> order) {
         List<IterVar> axes = dev.lathe.te.ComputeDag.iterators(st.compute());
+        Map<Integer, Expr> ext = Extents.all(st, Extents.rootExtents(st));
+        Map<Integer, dev.lathe.ir.Var> leafVar = new HashMap<>();
+        Map<dev.lathe.ir.Var, dev.lathe.ir.Range> ranges = new HashMap<>();
+        for (int id : order) {
+            dev.lathe.ir.Var v = dev.lathe.ir.Var.of(st.iter(id).name().replace('@', '_'));
+            leafVar.put(id, v);
+            if (ext.get(id) instanceof IntImm) {
+                ranges.put(v, dev.lathe.ir.Range.fromExtent(ext.get(id)));
+            }
+        }
+        Map<dev.lathe.ir.Var, Expr> axisValue = new HashMap<>();
+        for (int r = 0; r < axes.size(); r++) {
+            if (axes.get(r).kind() == IterKind.SPACE) {
+                axisValue.put(axes.get(r).var(), Extents.value(st, r, leafVar, ext));
+            }
+        }
         for (int pos = 0; pos < order.size(); pos++) {
             for (int root : Extents.rootsOf(st, order.get(pos))) {
                 IterVar axis = axes.get(root);
-                Set<dev.lathe.ir.Var> uses = new HashSet<>(Exprs.vars(axis.dom().min()));
-                uses.addAll(Exprs.vars(axis.dom().extent()));
+                Set<dev.lathe.ir.Var> uses = new HashSet<>();
+                for (Expr bound : List.of(axis.dom().min(), axis.dom().extent())) {
+                    Expr inLoops = dev.lathe.arith.Simplifier.simplify(Exprs.substitute(bound, axisValue), ranges);
+                    uses.addAll(Exprs.vars(inLoops));
+                }
                 for (int later = pos + 1; later < order.size(); later++) {
-                    for (int other : Extents.rootsOf(st, order.get(later))) {
-                        if (uses.contains(axes.get(other).var())) {
-                            throw new ScheduleException("reorder of stage " + st.name() + ": the range of loop "
-                                    + st.iter(order.get(pos)).name() + " (" + axis.dom() + ") depends on "
-                                    + axes.get(other).name() + ", so it must stay inside loop "
-                                    + st.iter(order.get(later)).name());
-                        }
+                    if (uses.contains(leafVar.get(order.get(later)))) {
+                        throw new ScheduleException("reorder of stage " + st.name() + ": the range of loop "
+                                + st.iter(order.get(pos)).name() + " (" + axis.dom() + ") depends on loop "
+                                + st.iter(order.get(later)).name() + ", so it must stay inside it");
                     }
                 }
             }
@@ -378,7 +399,7 @@ final class Primitives {
             if (dataDependent(axis.dom().min()) || dataDependent(axis.dom().extent())) {
                 throw new ScheduleException(primitive + " " + st.name() + "." + it.name() + ": its extent depends on "
                         + "tensor data (" + axis.name() + " in " + axis.dom() + "); loops of data-dependent extent "
-                        + "cannot be " + (primitive.equals("split") ? "split" : "vectorized"));
+                        + "cannot be " + (primitive.endsWith("e") ? primitive + "d" : primitive));
             }
         }
     }

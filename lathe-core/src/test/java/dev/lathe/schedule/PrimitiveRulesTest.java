@@ -70,7 +70,7 @@ class PrimitiveRulesTest {
         State s = State.initial(ComputeDag.of(y));
         fails(() -> s.split("y", "k", 4), "split", "y.k", "data");
         fails(() -> s.vectorize("y", "k"), "vectorize", "y.k");
-        fails(() -> s.reorder("y", "k", "i"), "reorder", "y", "loop k", "depends on i");
+        fails(() -> s.reorder("y", "k", "i"), "reorder", "y", "loop k", "depends on loop i");
         Tensor z = compute(List.of(4), i -> {
             IterVar k = reduceAxis(indptr.get(i), indptr.get(i.add(1)), "k");
             return sum(data.get(k), k);
