@@ -18,7 +18,6 @@ import dev.lathe.ir.Var;
 import dev.lathe.te.Tensor;
 import dev.lathe.tir.Allocate;
 import dev.lathe.tir.For;
-import dev.lathe.tir.ForKind;
 import dev.lathe.tir.IfThenElse;
 import dev.lathe.tir.LetStmt;
 import dev.lathe.tir.PrimFunc;
@@ -90,11 +89,11 @@ public final class CodegenC {
         return "lathe_" + func.name().replace('.', '_');
     }
 
-    private String tensorName(Tensor t) {
+    String tensorName(Tensor t) {
         return names.of(t, t.name());
     }
 
-    private String varName(Var v) {
+    String varName(Var v) {
         return names.of(v, v.name());
     }
 
@@ -103,13 +102,13 @@ public final class CodegenC {
     }
 
     /** The C type expressions of this dtype are computed in (float16 arithmetic runs in float). */
-    private static String valueType(DType t) {
+    static String valueType(DType t) {
         return t == DType.FLOAT16 ? "float" : t.cType();
     }
 
     // ---- statements
 
-    private void stmt(Stmt s, int depth) {
+    void stmt(Stmt s, int depth) {
         String pad = "  ".repeat(depth);
         switch (s) {
             case For f -> forLoop(f, depth);
@@ -133,9 +132,7 @@ public final class CodegenC {
                 out.append(pad).append("}\n");
             }
             case LetStmt l -> {
-                if (dependsOnData(l.value())) {
-                    dataVars.add(l.var());
-                }
+                noteLet(l);
                 out.append(pad).append("{\n");
                 out.append(pad).append("  const ").append(valueType(l.var().dtype())).append(' ').append(varName(l.var()))
                         .append(" = ").append(expr(l.value())).append(";\n");
@@ -146,16 +143,24 @@ public final class CodegenC {
     }
 
     private void forLoop(For f, int depth) {
-        String pad = "  ".repeat(depth);
-        String v = varName(f.var());
         if (dependsOnData(f.min()) || dependsOnData(f.extent())) {
             dataVars.add(f.var());
         }
         switch (f.kind()) {
-            case PARALLEL -> out.append(pad).append("#pragma omp parallel for\n");
-            case UNROLLED -> out.append(pad).append("#pragma GCC unroll 64\n");
-            case VECTORIZED -> out.append(pad).append("#pragma omp simd\n");
-            case SERIAL -> { }
+            case VECTORIZED -> plainLoop(f, depth, "#pragma omp simd");
+            // The thread count is chosen at run time (Module.setThreads); lathe_num_threads is in the prelude.
+            case PARALLEL -> plainLoop(f, depth, "#pragma omp parallel for num_threads(lathe_num_threads())");
+            case UNROLLED -> plainLoop(f, depth, "#pragma GCC unroll 64");
+            case SERIAL -> plainLoop(f, depth, null);
+        }
+    }
+
+    /** The loop as written, one iteration at a time, under {@code pragma} if not null. */
+    void plainLoop(For f, int depth, String pragma) {
+        String pad = "  ".repeat(depth);
+        String v = varName(f.var());
+        if (pragma != null) {
+            out.append(pad).append(pragma).append('\n');
         }
         boolean zeroMin = f.min() instanceof IntImm m && m.value() == 0;
         if (zeroMin) {
@@ -196,9 +201,43 @@ public final class CodegenC {
         out.append(pad).append("}\n");
     }
 
+    // ---- what the vector loop emitter shares
+
+    StringBuilder out() {
+        return out;
+    }
+
+    CNames names() {
+        return names;
+    }
+
+    /** The shape a tensor's storage is indexed with: its own for a parameter, the allocated extents otherwise. */
+    List<Expr> storageShape(Tensor t) {
+        List<Expr> shape = storageShape.get(t);
+        if (shape == null) {
+            throw new IllegalStateException("tensor " + t.name() + " is accessed but neither a parameter nor allocated");
+        }
+        return shape;
+    }
+
+    /** Records that a let-bound variable holds a value computed from tensor data. */
+    void noteLet(LetStmt l) {
+        if (dependsOnData(l.value())) {
+            dataVars.add(l.var());
+        }
+    }
+
+    boolean isData(Var v) {
+        return dataVars.contains(v);
+    }
+
+    void markData(Var v) {
+        dataVars.add(v);
+    }
+
     // ---- expressions
 
-    private boolean dependsOnData(Expr e) {
+    boolean dependsOnData(Expr e) {
         boolean[] found = {false};
         Exprs.forEach(e, n -> {
             if (n instanceof TensorRead || n instanceof Var v && dataVars.contains(v)) {
@@ -209,11 +248,8 @@ public final class CodegenC {
     }
 
     /** The row-major flat index of a multi-dimensional access; data-dependent indices are bounds-checked. */
-    private String flatIndex(Tensor t, List<Expr> indices, boolean isRead) {
-        List<Expr> shape = storageShape.get(t);
-        if (shape == null) {
-            throw new IllegalStateException("tensor " + t.name() + " is accessed but neither a parameter nor allocated");
-        }
+    String flatIndex(Tensor t, List<Expr> indices, boolean isRead) {
+        List<Expr> shape = storageShape(t);
         if (indices.isEmpty()) {
             return "0";
         }
