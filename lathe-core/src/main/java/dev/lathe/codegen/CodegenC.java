@@ -48,23 +48,32 @@ public final class CodegenC {
     private final Set<Var> dataVars = new HashSet<>();
     private final List<String> sites = new ArrayList<>();
     private final StringBuilder out = new StringBuilder();
+    private final VectorTypes vectorTypes = new VectorTypes();
+    private final VectorLoopEmitter vectorLoops;
 
-    private CodegenC(PrimFunc func) {
+    private CodegenC(PrimFunc func, VectorTarget target) {
         this.func = func;
+        this.vectorLoops = new VectorLoopEmitter(this, target, vectorTypes);
     }
 
     /** C source and the description of each checked read site (fault code {@code 100 + i}). */
     public record Source(String entry, String text, List<String> checkedSites) {
     }
 
+    /** C for the host's vector width. */
     public static Source generate(PrimFunc func) {
-        CodegenC g = new CodegenC(func);
+        return generate(func, VectorTarget.host());
+    }
+
+    public static Source generate(PrimFunc func, VectorTarget target) {
+        CodegenC g = new CodegenC(func, target);
         g.emitFunction();
         return new Source(g.entry(), g.out.toString(), List.copyOf(g.sites));
     }
 
     private void emitFunction() {
         out.append(CPrelude.TEXT).append('\n');
+        int vectorDefinitions = out.length();
         String entry = entry();
         out.append("int32_t ").append(entry).append("(void* const* args, const int64_t* sizes) {\n");
         List<Tensor> params = func.params();
@@ -82,6 +91,8 @@ public final class CodegenC {
         out.append("  lathe_fault_code = 0;\n");
         stmt(func.body(), 1);
         out.append("  return lathe_fault_code;\n}\n");
+        // Vector types are known only once the body is generated; they go between the prelude and the entry.
+        out.insert(vectorDefinitions, vectorTypes.definitions());
     }
 
     /** The entry's symbol; the {@code lathe_} prefix keeps it apart from every other name in the library. */
@@ -147,7 +158,7 @@ public final class CodegenC {
             dataVars.add(f.var());
         }
         switch (f.kind()) {
-            case VECTORIZED -> plainLoop(f, depth, "#pragma omp simd");
+            case VECTORIZED -> vectorLoops.emit(f, depth);
             // The thread count is chosen at run time (Module.setThreads); lathe_num_threads is in the prelude.
             case PARALLEL -> plainLoop(f, depth, "#pragma omp parallel for num_threads(lathe_num_threads())");
             case UNROLLED -> plainLoop(f, depth, "#pragma GCC unroll 64");
