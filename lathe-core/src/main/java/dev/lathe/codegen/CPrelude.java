@@ -2,9 +2,10 @@ package dev.lathe.codegen;
 
 /**
  * The helpers every generated kernel starts with: exact integer division, min/max with the
- * semantics of a compare-and-select, float16 storage conversion, and the fault flag through
- * which a kernel reports bad input (division by zero, an index read from data that is out of
- * bounds, failed allocation) instead of crashing the process.
+ * semantics of a compare-and-select, float16 storage conversion, the thread count of parallel
+ * loops ({@code lathe_set_threads}, the one exported symbol besides the entry), and the fault
+ * flag through which a kernel reports bad input (division by zero, an index read from data that
+ * is out of bounds, failed allocation) instead of crashing the process.
  */
 final class CPrelude {
     private CPrelude() {
@@ -21,6 +22,20 @@ final class CPrelude {
             #include <stdlib.h>
             #include <string.h>
             #include <math.h>
+            #ifdef _OPENMP
+            #include <omp.h>
+            #endif
+
+            /* Threads of parallel loops, set by the runtime before each call; 0: OpenMP's default. */
+            static int lathe_threads;
+            void lathe_set_threads(int n) { lathe_threads = n > 0 ? n : 0; }
+            static inline int lathe_num_threads(void) {
+            #ifdef _OPENMP
+              return lathe_threads > 0 ? lathe_threads : omp_get_max_threads();
+            #else
+              return 1;
+            #endif
+            }
 
             static int lathe_fault_code;
             static inline void lathe_fault(int code) { __atomic_store_n(&lathe_fault_code, code, __ATOMIC_RELAXED); }

@@ -18,7 +18,6 @@ import dev.lathe.ir.Var;
 import dev.lathe.te.Tensor;
 import dev.lathe.tir.Allocate;
 import dev.lathe.tir.For;
-import dev.lathe.tir.ForKind;
 import dev.lathe.tir.IfThenElse;
 import dev.lathe.tir.LetStmt;
 import dev.lathe.tir.PrimFunc;
@@ -49,23 +48,32 @@ public final class CodegenC {
     private final Set<Var> dataVars = new HashSet<>();
     private final List<String> sites = new ArrayList<>();
     private final StringBuilder out = new StringBuilder();
+    private final VectorTypes vectorTypes = new VectorTypes();
+    private final VectorLoopEmitter vectorLoops;
 
-    private CodegenC(PrimFunc func) {
+    private CodegenC(PrimFunc func, VectorTarget target) {
         this.func = func;
+        this.vectorLoops = new VectorLoopEmitter(this, target, vectorTypes);
     }
 
     /** C source and the description of each checked read site (fault code {@code 100 + i}). */
     public record Source(String entry, String text, List<String> checkedSites) {
     }
 
+    /** C for the host's vector width. */
     public static Source generate(PrimFunc func) {
-        CodegenC g = new CodegenC(func);
+        return generate(func, VectorTarget.host());
+    }
+
+    public static Source generate(PrimFunc func, VectorTarget target) {
+        CodegenC g = new CodegenC(func, target);
         g.emitFunction();
         return new Source(g.entry(), g.out.toString(), List.copyOf(g.sites));
     }
 
     private void emitFunction() {
         out.append(CPrelude.TEXT).append('\n');
+        int vectorDefinitions = out.length();
         String entry = entry();
         out.append("int32_t ").append(entry).append("(void* const* args, const int64_t* sizes) {\n");
         List<Tensor> params = func.params();
@@ -83,6 +91,8 @@ public final class CodegenC {
         out.append("  lathe_fault_code = 0;\n");
         stmt(func.body(), 1);
         out.append("  return lathe_fault_code;\n}\n");
+        // Vector types are known only once the body is generated; they go between the prelude and the entry.
+        out.insert(vectorDefinitions, vectorTypes.definitions());
     }
 
     /** The entry's symbol; the {@code lathe_} prefix keeps it apart from every other name in the library. */
@@ -90,11 +100,11 @@ public final class CodegenC {
         return "lathe_" + func.name().replace('.', '_');
     }
 
-    private String tensorName(Tensor t) {
+    String tensorName(Tensor t) {
         return names.of(t, t.name());
     }
 
-    private String varName(Var v) {
+    String varName(Var v) {
         return names.of(v, v.name());
     }
 
@@ -103,13 +113,13 @@ public final class CodegenC {
     }
 
     /** The C type expressions of this dtype are computed in (float16 arithmetic runs in float). */
-    private static String valueType(DType t) {
+    static String valueType(DType t) {
         return t == DType.FLOAT16 ? "float" : t.cType();
     }
 
     // ---- statements
 
-    private void stmt(Stmt s, int depth) {
+    void stmt(Stmt s, int depth) {
         String pad = "  ".repeat(depth);
         switch (s) {
             case For f -> forLoop(f, depth);
@@ -133,9 +143,7 @@ public final class CodegenC {
                 out.append(pad).append("}\n");
             }
             case LetStmt l -> {
-                if (dependsOnData(l.value())) {
-                    dataVars.add(l.var());
-                }
+                noteLet(l);
                 out.append(pad).append("{\n");
                 out.append(pad).append("  const ").append(valueType(l.var().dtype())).append(' ').append(varName(l.var()))
                         .append(" = ").append(expr(l.value())).append(";\n");
@@ -146,16 +154,24 @@ public final class CodegenC {
     }
 
     private void forLoop(For f, int depth) {
-        String pad = "  ".repeat(depth);
-        String v = varName(f.var());
         if (dependsOnData(f.min()) || dependsOnData(f.extent())) {
             dataVars.add(f.var());
         }
         switch (f.kind()) {
-            case PARALLEL -> out.append(pad).append("#pragma omp parallel for\n");
-            case UNROLLED -> out.append(pad).append("#pragma GCC unroll 64\n");
-            case VECTORIZED -> out.append(pad).append("#pragma omp simd\n");
-            case SERIAL -> { }
+            case VECTORIZED -> vectorLoops.emit(f, depth);
+            // The thread count is chosen at run time (Module.setThreads); lathe_num_threads is in the prelude.
+            case PARALLEL -> plainLoop(f, depth, "#pragma omp parallel for num_threads(lathe_num_threads())");
+            case UNROLLED -> plainLoop(f, depth, "#pragma GCC unroll 64");
+            case SERIAL -> plainLoop(f, depth, null);
+        }
+    }
+
+    /** The loop as written, one iteration at a time, under {@code pragma} if not null. */
+    void plainLoop(For f, int depth, String pragma) {
+        String pad = "  ".repeat(depth);
+        String v = varName(f.var());
+        if (pragma != null) {
+            out.append(pad).append(pragma).append('\n');
         }
         boolean zeroMin = f.min() instanceof IntImm m && m.value() == 0;
         if (zeroMin) {
@@ -201,9 +217,43 @@ public final class CodegenC {
         out.append(pad).append("}\n");
     }
 
+    // ---- what the vector loop emitter shares
+
+    StringBuilder out() {
+        return out;
+    }
+
+    CNames names() {
+        return names;
+    }
+
+    /** The shape a tensor's storage is indexed with: its own for a parameter, the allocated extents otherwise. */
+    List<Expr> storageShape(Tensor t) {
+        List<Expr> shape = storageShape.get(t);
+        if (shape == null) {
+            throw new IllegalStateException("tensor " + t.name() + " is accessed but neither a parameter nor allocated");
+        }
+        return shape;
+    }
+
+    /** Records that a let-bound variable holds a value computed from tensor data. */
+    void noteLet(LetStmt l) {
+        if (dependsOnData(l.value())) {
+            dataVars.add(l.var());
+        }
+    }
+
+    boolean isData(Var v) {
+        return dataVars.contains(v);
+    }
+
+    void markData(Var v) {
+        dataVars.add(v);
+    }
+
     // ---- expressions
 
-    private boolean dependsOnData(Expr e) {
+    boolean dependsOnData(Expr e) {
         boolean[] found = {false};
         Exprs.forEach(e, n -> {
             if (n instanceof TensorRead || n instanceof Var v && dataVars.contains(v)) {
@@ -214,11 +264,8 @@ public final class CodegenC {
     }
 
     /** The row-major flat index of a multi-dimensional access; data-dependent indices are bounds-checked. */
-    private String flatIndex(Tensor t, List<Expr> indices, boolean isRead) {
-        List<Expr> shape = storageShape.get(t);
-        if (shape == null) {
-            throw new IllegalStateException("tensor " + t.name() + " is accessed but neither a parameter nor allocated");
-        }
+    String flatIndex(Tensor t, List<Expr> indices, boolean isRead) {
+        List<Expr> shape = storageShape(t);
         if (indices.isEmpty()) {
             return "0";
         }

@@ -47,6 +47,7 @@ public final class Module {
     private final List<String> checkedSites;
     private final Path library;
     private final NativeLibraries.Entry bound;
+    private volatile int threads;
 
     public Module(String name, String entry, List<Param> params, List<Var> sizeVars, String source,
                   List<String> checkedSites, Path library) {
@@ -81,6 +82,26 @@ public final class Module {
         return library;
     }
 
+    /**
+     * The number of threads the kernel's parallel loops run on from the next call on; 0 (the
+     * initial value) leaves it to OpenMP ({@code OMP_NUM_THREADS}, else one per core).
+     */
+    public void setThreads(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("thread count must be 0 (the default) or positive, got " + n);
+        }
+        if (n != 0 && bound.setThreads() == null) {
+            throw new LatheException("kernel library " + library + " of " + name + " has no " + NativeLibraries.SET_THREADS
+                    + "; it was built by an older Lathe and always uses OpenMP's default thread count");
+        }
+        threads = n;
+    }
+
+    /** The thread count set with {@link #setThreads}; 0 for OpenMP's default. */
+    public int threads() {
+        return threads;
+    }
+
     /** Runs the kernel; size variables are bound from the arrays' shapes. */
     public void call(NDArray... args) {
         call(Map.of(), args);
@@ -98,6 +119,10 @@ public final class Module {
             MemorySegment sizev = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, values.length));
             for (int i = 0; i < values.length; i++) {
                 sizev.setAtIndex(ValueLayout.JAVA_LONG, i, values[i]);
+            }
+            if (bound.setThreads() != null) {
+                // Set on every call: modules built from the same source share one loaded library and its setting.
+                bound.setThreads().invokeExact(threads);
             }
             int code = (int) bound.handle().invokeExact(argv, sizev);
             if (code != 0) {

@@ -27,8 +27,15 @@ final class NativeLibraries {
     private NativeLibraries() {
     }
 
-    /** A bound entry point; it keeps its library loaded for as long as it is reachable. */
-    record Entry(MemorySegment symbol, MethodHandle handle) {
+    /** {@code void lathe_set_threads(int n)}: the thread count of the library's parallel loops, 0 for the default. */
+    static final String SET_THREADS = "lathe_set_threads";
+    static final FunctionDescriptor SET_THREADS_TYPE = FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT);
+
+    /**
+     * A bound entry point; it keeps its library loaded for as long as it is reachable.
+     * {@code setThreads} is null for a library built before kernels took a thread count.
+     */
+    record Entry(MemorySegment symbol, MethodHandle handle, MethodHandle setThreads) {
     }
 
     static Entry bind(Path library, String symbol) {
@@ -42,6 +49,9 @@ final class NativeLibraries {
         }
         MemorySegment fn = lookup.find(symbol).orElseThrow(() ->
                 new LatheException("kernel library " + library + " has no function '" + symbol + "'"));
-        return new Entry(fn, Linker.nativeLinker().downcallHandle(fn, ENTRY));
+        Linker linker = Linker.nativeLinker();
+        MethodHandle setThreads = lookup.find(SET_THREADS).map(f -> linker.downcallHandle(f, SET_THREADS_TYPE))
+                .orElse(null);
+        return new Entry(fn, linker.downcallHandle(fn, ENTRY), setThreads);
     }
 }
