@@ -97,7 +97,7 @@ public final class CodegenC {
 
     /** The entry's symbol; the {@code lathe_} prefix keeps it apart from every other name in the library. */
     private String entry() {
-        return "lathe_" + func.name().replace('.', '_');
+        return "lathe_kernel_" + func.name().replace('.', '_');
     }
 
     String tensorName(Tensor t) {
