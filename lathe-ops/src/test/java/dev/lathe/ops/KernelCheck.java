@@ -43,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The kernel runs twice: once into fresh zeroed outputs, once into outputs poisoned with
  * {@code 0xFF} bytes (NaN for floats, −1 or 255 for integers), so that an element the kernel never
  * writes, or an accumulator it never initializes, is caught even where the right answer is 0.
+ * Size variables that appear as a dimension of an argument are bound by the module from the
+ * arrays' shapes; only the others are passed by name.
  * Every output is compared with {@link Tolerance#of the dtype's tolerance}; a failure names the
  * output, the worst element, its index, both values and the seed.
  */
@@ -163,9 +165,19 @@ public final class KernelCheck {
                 args.add(out);
             }
         }
+        // Only size variables that no argument's shape gives are passed by name: the module must
+        // bind the others from the shapes of the arrays, as a user's call would.
+        Set<Var> fromShapes = new LinkedHashSet<>();
+        for (Tensor t : dag.arguments()) {
+            for (Expr d : t.shape()) {
+                if (d instanceof Var v) {
+                    fromShapes.add(v);
+                }
+            }
+        }
         Map<String, Long> named = new LinkedHashMap<>();
         for (Var v : m.sizeVars()) {
-            if (sizes.containsKey(v)) {
+            if (sizes.containsKey(v) && !fromShapes.contains(v)) {
                 named.put(v.name(), sizes.get(v));
             }
         }
