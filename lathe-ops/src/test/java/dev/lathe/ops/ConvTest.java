@@ -35,8 +35,8 @@ class ConvTest {
         assertEquals("x_pad", p.name());
         assertTrue(ComputeDag.of(p).toString().contains("select("), ComputeDag.of(p).toString());
         float[] xv = random(rnd, 6);
-        MiniEval ev = MiniEval.run(ComputeDag.of(p), Map.of(x, MiniEval.doubles(xv)));
-        assertClose(NaiveOps.pad(xv, new int[] {2, 3}, new int[] {1, 0}, new int[] {2, 1}, -5f), ev.getFloat(p));
+        var ev = TestData.reference(ComputeDag.of(p), Map.of(x, TestData.doubles(xv)));
+        assertClose(NaiveOps.pad(xv, new int[] {2, 3}, new int[] {1, 0}, new int[] {2, 1}, -5f), ev.get(p).toFloatArray());
     }
 
     @Test
@@ -76,8 +76,8 @@ class ConvTest {
         assertEquals(List.of(n, co, oh, ow).toString(), out.shape().toString());
         float[] iv = random(rnd, NaiveOps.size(inShape));
         float[] wv = random(rnd, NaiveOps.size(wShape));
-        MiniEval ev = MiniEval.run(ComputeDag.of(out), Map.of(in, MiniEval.doubles(iv), wt, MiniEval.doubles(wv)));
-        assertClose(NaiveOps.conv2dNchw(iv, inShape, wv, wShape, p), ev.getFloat(out));
+        var ev = TestData.reference(ComputeDag.of(out), Map.of(in, TestData.doubles(iv), wt, TestData.doubles(wv)));
+        assertClose(NaiveOps.conv2dNchw(iv, inShape, wv, wShape, p), ev.get(out).toFloatArray());
     }
 
     @ParameterizedTest
@@ -90,8 +90,8 @@ class ConvTest {
         Tensor out = Conv.conv2dNhwc(in, wt, p);
         float[] iv = random(rnd, NaiveOps.size(inShape));
         float[] wv = random(rnd, NaiveOps.size(wShape));
-        MiniEval ev = MiniEval.run(ComputeDag.of(out), Map.of(in, MiniEval.doubles(iv), wt, MiniEval.doubles(wv)));
-        assertClose(NaiveOps.conv2dNhwc(iv, inShape, wv, wShape, p), ev.getFloat(out));
+        var ev = TestData.reference(ComputeDag.of(out), Map.of(in, TestData.doubles(iv), wt, TestData.doubles(wv)));
+        assertClose(NaiveOps.conv2dNhwc(iv, inShape, wv, wShape, p), ev.get(out).toFloatArray());
     }
 
     @ParameterizedTest
@@ -146,9 +146,9 @@ class ConvTest {
         int[] wShape = {3, 2, 3, 3};
         float[] iv = random(rnd, NaiveOps.size(inShape));
         float[] wv = random(rnd, NaiveOps.size(wShape));
-        MiniEval ev = MiniEval.run(ComputeDag.of(out), Map.of(in, MiniEval.doubles(iv), k, MiniEval.doubles(wv)),
+        var ev = TestData.reference(ComputeDag.of(out), Map.of(in, TestData.doubles(iv), k, TestData.doubles(wv)),
                 Map.of(h, 7L, w, 6L));
-        assertClose(NaiveOps.conv2dNchw(iv, inShape, wv, wShape, p), ev.getFloat(out));
+        assertClose(NaiveOps.conv2dNchw(iv, inShape, wv, wShape, p), ev.get(out).toFloatArray());
     }
 
     @Test
@@ -163,8 +163,8 @@ class ConvTest {
             assertEquals("[1, " + 3 * mult + ", 5, 3]", out.shape().toString());
             float[] iv = random(rnd, NaiveOps.size(inShape));
             float[] wv = random(rnd, NaiveOps.size(wShape));
-            MiniEval ev = MiniEval.run(ComputeDag.of(out), Map.of(in, MiniEval.doubles(iv), w, MiniEval.doubles(wv)));
-            assertClose(NaiveOps.depthwiseConv2dNchw(iv, inShape, wv, wShape, p), ev.getFloat(out));
+            var ev = TestData.reference(ComputeDag.of(out), Map.of(in, TestData.doubles(iv), w, TestData.doubles(wv)));
+            assertClose(NaiveOps.depthwiseConv2dNchw(iv, inShape, wv, wShape, p), ev.get(out).toFloatArray());
 
             int[] inNhwc = {1, 5, 6, 3};
             int[] wNhwc = {3, 3, 3, mult};
@@ -174,8 +174,8 @@ class ConvTest {
             assertEquals("[1, 5, 3, " + 3 * mult + "]", out2.shape().toString());
             float[] iv2 = random(rnd, NaiveOps.size(inNhwc));
             float[] wv2 = random(rnd, NaiveOps.size(wNhwc));
-            MiniEval ev2 = MiniEval.run(ComputeDag.of(out2), Map.of(in2, MiniEval.doubles(iv2), w2, MiniEval.doubles(wv2)));
-            assertClose(NaiveOps.depthwiseConv2dNhwc(iv2, inNhwc, wv2, wNhwc, p), ev2.getFloat(out2));
+            var ev2 = TestData.reference(ComputeDag.of(out2), Map.of(in2, TestData.doubles(iv2), w2, TestData.doubles(wv2)));
+            assertClose(NaiveOps.depthwiseConv2dNhwc(iv2, inNhwc, wv2, wNhwc, p), ev2.get(out2).toFloatArray());
         }
     }
 

@@ -34,7 +34,7 @@ class ElementwiseTest {
         assertEquals("[2, 3, 4]", r.shape().toString());
         assertEquals(2, opCount(r));
         float[] xv = random(rnd, 24);
-        assertClose(NaiveOps.relu(xv), MiniEval.run(ComputeDag.of(r), Map.of(x, MiniEval.doubles(xv))).getFloat(r));
+        assertClose(NaiveOps.relu(xv), TestData.reference(ComputeDag.of(r), Map.of(x, TestData.doubles(xv))).get(r).toFloatArray());
 
         for (int axis : new int[] {1, -1}) {
             int a = axis < 0 ? 3 + axis : axis;
@@ -42,8 +42,8 @@ class ElementwiseTest {
             Tensor bias = placeholder(List.of(len), DType.FLOAT32, "bias");
             Tensor y = Elementwise.biasAdd(x, bias, axis);
             float[] bv = random(rnd, len);
-            MiniEval ev = MiniEval.run(ComputeDag.of(y), Map.of(x, MiniEval.doubles(xv), bias, MiniEval.doubles(bv)));
-            assertClose(NaiveOps.biasAdd(xv, new int[] {2, 3, 4}, bv, a), ev.getFloat(y));
+            var ev = TestData.reference(ComputeDag.of(y), Map.of(x, TestData.doubles(xv), bias, TestData.doubles(bv)));
+            assertClose(NaiveOps.biasAdd(xv, new int[] {2, 3, 4}, bv, a), ev.get(y).toFloatArray());
         }
         assertRejected(() -> Elementwise.biasAdd(x, placeholder(List.of(4), DType.FLOAT32, "b"), 1),
                 "dimension 1", "3 and 4");
@@ -78,12 +78,12 @@ class ElementwiseTest {
             Tensor custom = Elementwise.broadcastBinary(a, b, (x, y) -> x.mul(y).add(x), "fma_like");
             Tensor max = Elementwise.broadcastBinary(a, b, BinaryOp.MAX, "mx");
             assertEquals(4 + 2 - 2, opCount(sum, prod, custom, max) - 2); // 4 computes over 2 inputs
-            MiniEval ev = MiniEval.run(ComputeDag.of(sum, prod, custom, max),
-                    Map.of(a, MiniEval.doubles(av), b, MiniEval.doubles(bv)));
-            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], Double::sum), ev.getFloat(sum));
-            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], (x, y) -> x * y), ev.getFloat(prod));
-            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], (x, y) -> x * y + x), ev.getFloat(custom));
-            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], Math::max), ev.getFloat(max));
+            var ev = TestData.reference(ComputeDag.of(sum, prod, custom, max),
+                    Map.of(a, TestData.doubles(av), b, TestData.doubles(bv)));
+            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], Double::sum), ev.get(sum).toFloatArray());
+            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], (x, y) -> x * y), ev.get(prod).toFloatArray());
+            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], (x, y) -> x * y + x), ev.get(custom).toFloatArray());
+            assertClose(NaiveOps.broadcastBinary(av, c[0], bv, c[1], Math::max), ev.get(max).toFloatArray());
             assertArrayEquals(NaiveOps.broadcastShape(c[0], c[1]),
                     sum.shape().stream().mapToInt(d -> (int) Dims.constant(d).getAsLong()).toArray());
         }
@@ -98,8 +98,8 @@ class ElementwiseTest {
         assertEquals("[n, 3]", s.shape().toString());
         float[] av = random(rnd, 6);
         float[] bv = random(rnd, 3);
-        MiniEval ev = MiniEval.run(ComputeDag.of(s), Map.of(a, MiniEval.doubles(av), b, MiniEval.doubles(bv)), Map.of(n, 2L));
-        assertClose(NaiveOps.broadcastBinary(av, new int[] {2, 3}, bv, new int[] {3}, (x, y) -> x - y), ev.getFloat(s));
+        var ev = TestData.reference(ComputeDag.of(s), Map.of(a, TestData.doubles(av), b, TestData.doubles(bv)), Map.of(n, 2L));
+        assertClose(NaiveOps.broadcastBinary(av, new int[] {2, 3}, bv, new int[] {3}, (x, y) -> x - y), ev.get(s).toFloatArray());
     }
 
     @Test
@@ -108,7 +108,7 @@ class ElementwiseTest {
         Tensor b = placeholder(List.of(1), DType.INT32, "b");
         Tensor q = Elementwise.divide(a, b);
         assertEquals(DType.INT32, q.dtype());
-        double[] v = MiniEval.run(ComputeDag.of(q), Map.of(a, new double[] {7, -7}, b, new double[] {2})).get(q);
+        double[] v = TestData.reference(ComputeDag.of(q), Map.of(a, new double[] {7, -7}, b, new double[] {2})).get(q).toDoubleArray();
         assertArrayEquals(new double[] {3, -4}, v);
         assertRejected(() -> Elementwise.add(a, placeholder(List.of(2), DType.FLOAT32, "f")), "int32", "float32", "cast");
         assertRejected(() -> Elementwise.add(placeholder(List.of(2), DType.BOOL, "p"), placeholder(List.of(2), DType.BOOL, "q")),
@@ -124,19 +124,19 @@ class ElementwiseTest {
         Tensor c = Elementwise.cast(x, DType.INT32, "xi");
         assertEquals(DType.INT32, c.dtype());
         float[] xv = {-2f, -0.5f, 0f, 0.5f, 3f};
-        MiniEval ev = MiniEval.run(ComputeDag.of(g, s, t, c), Map.of(x, MiniEval.doubles(xv)));
+        var ev = TestData.reference(ComputeDag.of(g, s, t, c), Map.of(x, TestData.doubles(xv)));
         float[] gelu = new float[5];
         float[] sig = new float[5];
         float[] th = new float[5];
         for (int i = 0; i < 5; i++) {
-            gelu[i] = (float) (xv[i] * 0.5 * (1 + MiniEval.erf(xv[i] / Math.sqrt(2))));
+            gelu[i] = (float) (xv[i] * 0.5 * (1 + NaiveOps.erf(xv[i] / Math.sqrt(2))));
             sig[i] = (float) (1 / (1 + Math.exp(-xv[i])));
             th[i] = (float) Math.tanh(xv[i]);
         }
-        assertClose(gelu, ev.getFloat(g), 1e-5);
-        assertClose(sig, ev.getFloat(s));
-        assertClose(th, ev.getFloat(t));
-        assertArrayEquals(new double[] {-2, 0, 0, 0, 3}, ev.get(c));
+        assertClose(gelu, ev.get(g).toFloatArray(), 1e-5);
+        assertClose(sig, ev.get(s).toFloatArray());
+        assertClose(th, ev.get(t).toFloatArray());
+        assertArrayEquals(new double[] {-2, 0, 0, 0, 3}, ev.get(c).toDoubleArray());
         assertRejected(() -> Elementwise.gelu(placeholder(List.of(2), DType.INT32, "i"), "g"), "float");
     }
 

@@ -32,8 +32,8 @@ class LinalgTest {
         assertEquals(3, opCount(c));
         float[] av = random(rnd, 12);
         float[] bv = random(rnd, 15);
-        MiniEval ev = MiniEval.run(ComputeDag.of(c), Map.of(a, MiniEval.doubles(av), b, MiniEval.doubles(bv)));
-        assertClose(NaiveOps.matmul(av, bv, 4, 3, 5), ev.getFloat(c));
+        var ev = TestData.reference(ComputeDag.of(c), Map.of(a, TestData.doubles(av), b, TestData.doubles(bv)));
+        assertClose(NaiveOps.matmul(av, bv, 4, 3, 5), ev.get(c).toFloatArray());
     }
 
     @Test
@@ -48,9 +48,9 @@ class LinalgTest {
         assertEquals(List.of(m, k, n), ComputeDag.of(c).sizeVars());
         float[] av = random(rnd, 6);
         float[] bv = random(rnd, 8);
-        MiniEval ev = MiniEval.run(ComputeDag.of(c), Map.of(a, MiniEval.doubles(av), b, MiniEval.doubles(bv)),
+        var ev = TestData.reference(ComputeDag.of(c), Map.of(a, TestData.doubles(av), b, TestData.doubles(bv)),
                 Map.of(m, 3L, k, 2L, n, 4L));
-        assertClose(NaiveOps.matmul(av, bv, 3, 2, 4), ev.getFloat(c));
+        assertClose(NaiveOps.matmul(av, bv, 3, 2, 4), ev.get(c).toFloatArray());
     }
 
     @Test
@@ -61,9 +61,9 @@ class LinalgTest {
         assertEquals(DType.INT32, c.dtype());
         double[] av = {100, 100, 100, 1, 2, 3};
         double[] bv = {100, 1, 100, 1, 100, 1};
-        MiniEval ev = MiniEval.run(ComputeDag.of(c), Map.of(a, av, b, bv));
-        assertEquals(30000, ev.get(c)[0]);
-        assertEquals(6, ev.get(c)[3]);
+        var ev = TestData.reference(ComputeDag.of(c), Map.of(a, av, b, bv));
+        assertEquals(30000, ev.get(c).toDoubleArray()[0]);
+        assertEquals(6, ev.get(c).toDoubleArray()[3]);
     }
 
     @Test
@@ -74,8 +74,8 @@ class LinalgTest {
         assertEquals("[3, 5]", y.shape().toString());
         float[] xv = random(rnd, 12);
         float[] wv = random(rnd, 20);
-        MiniEval ev = MiniEval.run(ComputeDag.of(y), Map.of(x, MiniEval.doubles(xv), w, MiniEval.doubles(wv)));
-        assertClose(NaiveOps.matmulTransposedB(xv, wv, 3, 4, 5), ev.getFloat(y));
+        var ev = TestData.reference(ComputeDag.of(y), Map.of(x, TestData.doubles(xv), w, TestData.doubles(wv)));
+        assertClose(NaiveOps.matmulTransposedB(xv, wv, 3, 4, 5), ev.get(y).toFloatArray());
 
         Var batch = sizeVar("B");
         Tensor a = placeholder(List.of(batch, 2, 3), DType.FLOAT32, "A");
@@ -84,8 +84,8 @@ class LinalgTest {
         assertEquals("[B, 2, 4]", c.shape().toString());
         float[] av = random(rnd, 2 * 6);
         float[] bv = random(rnd, 2 * 12);
-        ev = MiniEval.run(ComputeDag.of(c), Map.of(a, MiniEval.doubles(av), b, MiniEval.doubles(bv)), Map.of(batch, 2L));
-        assertClose(NaiveOps.batchMatmul(av, bv, 2, 2, 3, 4), ev.getFloat(c));
+        ev = TestData.reference(ComputeDag.of(c), Map.of(a, TestData.doubles(av), b, TestData.doubles(bv)), Map.of(batch, 2L));
+        assertClose(NaiveOps.batchMatmul(av, bv, 2, 2, 3, 4), ev.get(c).toFloatArray());
     }
 
     @Test

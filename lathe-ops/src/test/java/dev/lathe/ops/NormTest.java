@@ -34,8 +34,8 @@ class NormTest {
             for (int i = 0; i < xv.length; i++) {
                 xv[i] *= 50; // large values: only a max-subtracted softmax stays finite
             }
-            MiniEval ev = MiniEval.run(ComputeDag.of(y), Map.of(x, MiniEval.doubles(xv)));
-            assertClose(NaiveOps.softmax(xv, s, axis < 0 ? axis + 3 : axis), ev.getFloat(y), 1e-5);
+            var ev = TestData.reference(ComputeDag.of(y), Map.of(x, TestData.doubles(xv)));
+            assertClose(NaiveOps.softmax(xv, s, axis < 0 ? axis + 3 : axis), ev.get(y).toFloatArray(), 1e-5);
         }
     }
 
@@ -65,9 +65,9 @@ class NormTest {
         float[] xv = random(rnd, 2 * 3 * 6);
         float[] gv = random(rnd, 6);
         float[] bv = random(rnd, 6);
-        MiniEval ev = MiniEval.run(ComputeDag.of(y),
-                Map.of(x, MiniEval.doubles(xv), gamma, MiniEval.doubles(gv), beta, MiniEval.doubles(bv)), Map.of(rows, 3L));
-        assertClose(NaiveOps.layerNorm(xv, new int[] {2, 3, 6}, gv, bv, 1e-5f), ev.getFloat(y), 1e-4);
+        var ev = TestData.reference(ComputeDag.of(y),
+                Map.of(x, TestData.doubles(xv), gamma, TestData.doubles(gv), beta, TestData.doubles(bv)), Map.of(rows, 3L));
+        assertClose(NaiveOps.layerNorm(xv, new int[] {2, 3, 6}, gv, bv, 1e-5f), ev.get(y).toFloatArray(), 1e-4);
     }
 
     @Test

@@ -36,14 +36,14 @@ class ReductionTest {
             assertEquals(DType.INT64, mx.index().dtype());
             assertEquals(DType.INT32, mn.index().dtype());
             assertEquals(DType.FLOAT32, mx.value().dtype());
-            MiniEval ev = MiniEval.run(ComputeDag.of(mx.index(), mx.value(), mn.index(), mn.value()),
-                    Map.of(x, MiniEval.doubles(xv)));
+            var ev = TestData.reference(ComputeDag.of(mx.index(), mx.value(), mn.index(), mn.value()),
+                    Map.of(x, TestData.doubles(xv)));
             NaiveOps.Arg emx = NaiveOps.argmax(xv, s, axis);
             NaiveOps.Arg emn = NaiveOps.argmin(xv, s, axis);
-            assertArrayEquals(java.util.Arrays.stream(emx.index()).asDoubleStream().toArray(), ev.get(mx.index()));
-            assertArrayEquals(java.util.Arrays.stream(emn.index()).asDoubleStream().toArray(), ev.get(mn.index()));
-            assertClose(emx.value(), ev.getFloat(mx.value()));
-            assertClose(emn.value(), ev.getFloat(mn.value()));
+            assertArrayEquals(java.util.Arrays.stream(emx.index()).asDoubleStream().toArray(), ev.get(mx.index()).toDoubleArray());
+            assertArrayEquals(java.util.Arrays.stream(emn.index()).asDoubleStream().toArray(), ev.get(mn.index()).toDoubleArray());
+            assertClose(emx.value(), ev.get(mx.value()).toFloatArray());
+            assertClose(emn.value(), ev.get(mn.value()).toFloatArray());
         }
     }
 
@@ -52,11 +52,11 @@ class ReductionTest {
         Tensor x = placeholder(List.of(1, 4), DType.FLOAT32, "x");
         ArgResult r = Reduction.argmax(x, 1);
         double inf = Double.NEGATIVE_INFINITY;
-        MiniEval ev = MiniEval.run(ComputeDag.of(r.index(), r.value()), Map.of(x, new double[] {inf, inf, inf, inf}));
-        assertEquals(0, ev.get(r.index())[0]);
-        ev = MiniEval.run(ComputeDag.of(r.index(), r.value()), Map.of(x, new double[] {1, 3, 3, 2}));
-        assertEquals(1, ev.get(r.index())[0]);
-        assertEquals(3, ev.get(r.value())[0]);
+        var ev = TestData.reference(ComputeDag.of(r.index(), r.value()), Map.of(x, new double[] {inf, inf, inf, inf}));
+        assertEquals(0, ev.get(r.index()).toDoubleArray()[0]);
+        ev = TestData.reference(ComputeDag.of(r.index(), r.value()), Map.of(x, new double[] {1, 3, 3, 2}));
+        assertEquals(1, ev.get(r.index()).toDoubleArray()[0]);
+        assertEquals(3, ev.get(r.value()).toDoubleArray()[0]);
     }
 
     @Test
@@ -81,18 +81,18 @@ class ReductionTest {
         assertEquals("[]", p.shape().toString());
         assertEquals(3, opCount(s, p));
         float[] xv = random(rnd, 6);
-        MiniEval ev = MiniEval.run(ComputeDag.of(s, p), Map.of(x, MiniEval.doubles(xv)));
-        assertClose(new float[] {NaiveOps.sumAll(xv)}, ev.getFloat(s));
-        assertClose(new float[] {NaiveOps.prodAll(xv)}, ev.getFloat(p));
+        var ev = TestData.reference(ComputeDag.of(s, p), Map.of(x, TestData.doubles(xv)));
+        assertClose(new float[] {NaiveOps.sumAll(xv)}, ev.get(s).toFloatArray());
+        assertClose(new float[] {NaiveOps.prodAll(xv)}, ev.get(p).toFloatArray());
 
         // BENCHMARKS X1: a product over exactly two elements.
         Tensor two = placeholder(List.of(2), DType.FLOAT32, "two");
         Tensor p2 = Reduction.prodAll(two);
-        assertEquals(6.0, MiniEval.run(ComputeDag.of(p2), Map.of(two, new double[] {2, 3})).get(p2)[0]);
+        assertEquals(6.0, TestData.reference(ComputeDag.of(p2), Map.of(two, new double[] {2, 3})).get(p2).toDoubleArray()[0]);
 
         Tensor scalar = placeholder(List.of(), DType.INT32, "s");
         Tensor copy = Reduction.sumAll(scalar);
-        assertEquals(7.0, MiniEval.run(ComputeDag.of(copy), Map.of(scalar, new double[] {7})).get(copy)[0]);
+        assertEquals(7.0, TestData.reference(ComputeDag.of(copy), Map.of(scalar, new double[] {7})).get(copy).toDoubleArray()[0]);
         assertRejected(() -> Reduction.sumAll(placeholder(List.of(2), DType.BOOL, "b")), "numeric");
     }
 }

@@ -1,10 +1,15 @@
 package dev.lathe.ops;
 
+import dev.lathe.ir.Var;
+import dev.lathe.reference.ReferenceEvaluator;
+import dev.lathe.runtime.NDArray;
 import dev.lathe.te.ComputeDag;
 import dev.lathe.te.Tensor;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +29,33 @@ public final class TestData {
             x[i] = rnd.nextFloat() * 2 - 1;
         }
         return x;
+    }
+
+    /**
+     * Every tensor of the DAG (intermediates included) as the {@link ReferenceEvaluator} computes
+     * it; {@code inputs} holds each placeholder's flat row-major values, converted to its dtype,
+     * in a shape evaluated with {@code sizes}.
+     */
+    public static Map<Tensor, NDArray> reference(ComputeDag dag, Map<Tensor, double[]> inputs, Map<Var, Long> sizes) {
+        Map<Tensor, NDArray> arrays = new LinkedHashMap<>();
+        inputs.forEach((t, v) -> arrays.put(t, NDArray.fromDoubles(t.dtype(), v, KernelCheck.shapeOf(t, sizes))));
+        return ReferenceEvaluator.evaluateAll(dag, arrays, sizes);
+    }
+
+    public static Map<Tensor, NDArray> reference(ComputeDag dag, Map<Tensor, double[]> inputs) {
+        return reference(dag, inputs, Map.of());
+    }
+
+    public static double[] doubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    public static double[] doubles(int[] f) {
+        return Arrays.stream(f).asDoubleStream().toArray();
     }
 
     /** Element-wise comparison with a tolerance relative to the magnitude of the expected values. */
