@@ -2,7 +2,6 @@ package dev.lathe.build;
 
 import dev.lathe.codegen.CodegenC;
 import dev.lathe.lower.BoundVarCheck;
-import dev.lathe.lower.DefaultLowering;
 import dev.lathe.lower.ScheduleLowering;
 import dev.lathe.schedule.State;
 import dev.lathe.runtime.CCompiler;
@@ -32,7 +31,7 @@ public final class Build {
     }
 
     public static Module build(ComputeDag dag, String name, CCompiler cc) {
-        return compile(lower(dag, name), dag, cc);
+        return build(State.initial(dag), name, cc);
     }
 
     /** Compiles a scheduled DAG. */
@@ -53,9 +52,7 @@ public final class Build {
 
     /** The loop nest of the DAG under the default schedule, checked. */
     public static PrimFunc lower(ComputeDag dag, String name) {
-        PrimFunc f = DefaultLowering.lower(dag, name);
-        BoundVarCheck.check(f);
-        return f;
+        return lower(State.initial(dag), name);
     }
 
     /** Generates C for a lowered kernel, compiles and loads it. */

@@ -1,7 +1,7 @@
 package dev.lathe.codegen;
 
 import dev.lathe.build.Build;
-import dev.lathe.lower.DefaultLowering;
+import dev.lathe.build.Build;
 import dev.lathe.reference.ReferenceEvaluator;
 import dev.lathe.runtime.CCompiler;
 import dev.lathe.runtime.Module;
@@ -34,7 +34,7 @@ final class Kernels {
 
     /** The DAG under the default schedule with the loops over {@code loopVar} (by name) of the given kind. */
     static PrimFunc lower(ComputeDag dag, String name, String loopVar, ForKind kind) {
-        PrimFunc f = DefaultLowering.lower(dag, name);
+        PrimFunc f = Build.lower(dag, name);
         Stmt body = withKind(f.body(), loopVar, kind);
         assertTrue(!body.equals(f.body()), "no loop over " + loopVar + " in\n" + f);
         return new PrimFunc(f.name(), f.params(), f.sizeVars(), body);
