@@ -1,6 +1,7 @@
 package dev.lathe.cli;
 
 import dev.lathe.bench.DefaultMatmulBench;
+import dev.lathe.bench.HandMatmulBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -22,7 +23,9 @@ final class BenchCommand implements Runnable {
     public void run() {
         switch (name) {
             case "default-matmul" -> DefaultMatmulBench.run(size, repeats, System.out);
-            default -> throw new IllegalArgumentException("unknown benchmark '" + name + "'; known: default-matmul");
+            case "hand-matmul" -> HandMatmulBench.run(size, repeats, System.out);
+            default -> throw new IllegalArgumentException("unknown benchmark '" + name
+                    + "'; known: default-matmul, hand-matmul");
         }
     }
 }

@@ -365,6 +365,11 @@ public final class CodegenC {
         String a = expr(b.a());
         String c = expr(b.b());
         BinaryOp op = b.op();
+        if ((op == BinaryOp.TRUNCDIV || op == BinaryOp.TRUNCMOD) && b.b() instanceof IntImm d
+                && d.value() != 0 && d.value() != -1) {
+            // A constant divisor other than 0 and -1 cannot fault: C's own division is exact here.
+            return "(" + a + (op == BinaryOp.TRUNCDIV ? " / " : " % ") + c + ")";
+        }
         if (op.isIntegerDivision()) {
             String fn = "lathe_" + op.symbol();
             String call = fn + "(" + widen(t, a) + ", " + widen(t, c) + ")";

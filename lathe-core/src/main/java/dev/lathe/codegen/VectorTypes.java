@@ -113,7 +113,8 @@ final class VectorTypes {
         sb.append("static inline void lathe_store_").append(s).append('(').append(c).append("* p, ").append(name)
                 .append(" v) { memcpy(p, &v, sizeof v); }\n");
         sb.append("static inline ").append(name).append(" lathe_splat_").append(s).append('(').append(c).append(" x) { ")
-                .append(name).append(" v; for (int l = 0; l < ").append(lanes).append("; ++l) v[l] = x; return v; }\n");
+                .append("return (").append(name).append("){").append(String.join(", ", java.util.Collections.nCopies(lanes, "x")))
+                .append("}; }\n");
         sb.append("static inline ").append(name).append(" lathe_select_").append(s).append('(').append(mask)
                 .append(" m, ").append(name).append(" a, ").append(name).append(" b) { return (").append(name)
                 .append(")((m & (").append(mask).append(")a) | (~m & (").append(mask).append(")b)); }\n");

@@ -51,10 +51,12 @@ record Interval(Expr lo, Expr hi) {
             case ADD -> Optional.of(new Interval(x.lo.add(y.lo), x.hi.add(y.hi)));
             case SUB -> Optional.of(new Interval(x.lo.sub(y.hi), x.hi.sub(y.lo)));
             case MUL -> multiply(x, y);
-            case FLOORDIV -> y.constant().filter(c -> c > 0)
-                    .map(c -> new Interval(x.lo.floordiv(c), x.hi.floordiv(c)));
+            case FLOORDIV -> x.isPoint() && y.isPoint() ? Optional.of(point(x.lo.floordiv(y.lo)))
+                    : y.constant().filter(c -> c > 0).map(c -> new Interval(x.lo.floordiv(c), x.hi.floordiv(c)));
             case FLOORMOD -> y.constant().filter(c -> c > 0)
-                    .map(c -> new Interval(IntImm.of(0), IntImm.of(c - 1)));
+                    .map(c -> x.isPoint() ? point(x.lo.floormod(c)) : new Interval(IntImm.of(0), IntImm.of(c - 1)));
+            case TRUNCDIV, TRUNCMOD -> x.isPoint() && y.isPoint() ? Optional.of(point(new Binary(b.op(), x.lo, y.lo)))
+                    : Optional.empty();
             case MIN -> Optional.of(new Interval(x.lo.min(y.lo), x.hi.min(y.hi)));
             case MAX -> Optional.of(new Interval(x.lo.max(y.lo), x.hi.max(y.hi)));
             default -> Optional.empty();

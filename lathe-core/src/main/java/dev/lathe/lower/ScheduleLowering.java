@@ -95,7 +95,7 @@ public final class ScheduleLowering {
                 }
             }
         }
-        return new PrimFunc(name, params, dag.sizeVars(), LoopKinds.normalize(Simplify.stmt(body)));
+        return new PrimFunc(name, params, dag.sizeVars(), LoopKinds.normalize(Simplify.stmt(GuardPartition.apply(Simplify.stmt(body)))));
     }
 
     private static List<Range> fullDomain(ComputeOp op) {
@@ -375,6 +375,14 @@ public final class ScheduleLowering {
                 Expr c = Simplify.expr(Extents.value(st, sp.parent(), leafValue, ext)).lt(parentExtent);
                 cond = cond == null ? c : cond.and(c);
             }
+            if (regionMin.containsKey(op)) {
+                // Computed over a region of its consumer's needs: keep to the operation's own domain.
+                for (int r = 0; r < op.axes().size(); r++) {
+                    Expr at = Simplify.expr(roots.get(r).min().add(Extents.value(st, r, leafValue, ext)));
+                    Expr c = at.ge(0).and(at.lt(op.shape().get(r)));
+                    cond = cond == null ? c : cond.and(c);
+                }
+            }
             return cond == null ? body : IfThenElse.of(cond, body);
         }
 
@@ -439,9 +447,9 @@ public final class ScheduleLowering {
                     out.add(Range.fromExtent(full));
                     continue;
                 }
-                Expr min = Simplify.expr(lo.max(0));
-                Expr max = Simplify.expr(hi.min(full.sub(1)));
-                out.add(new Range(min, Simplify.expr(max.sub(min).add(1))));
+                // Unclamped, so that a tile's region has the tile's constant extent; where it reaches past
+                // the producer's domain (a last, partial tile), the producer's guards skip those points.
+                out.add(new Range(Simplify.expr(lo), Simplify.expr(hi.sub(lo).add(1))));
             }
             return out;
         }

@@ -51,11 +51,28 @@ final class Simplify {
         return walk(s, new Analyzer());
     }
 
+    /**
+     * Simplifies, then turns floor division by a positive constant of a provably non-negative
+     * value into truncating division, which C computes directly (no sign fix-up in hot loops).
+     */
+    private static Expr simplify(Analyzer a, Expr e) {
+        Expr s = a.simplify(e);
+        return dev.lathe.ir.Exprs.rewrite(s, n -> {
+            if (n instanceof dev.lathe.ir.Binary b && b.b() instanceof IntImm d && d.value() > 0
+                    && (b.op() == dev.lathe.ir.BinaryOp.FLOORDIV || b.op() == dev.lathe.ir.BinaryOp.FLOORMOD)
+                    && a.bound(b.a()).min() >= 0) {
+                return new dev.lathe.ir.Binary(b.op() == dev.lathe.ir.BinaryOp.FLOORDIV
+                        ? dev.lathe.ir.BinaryOp.TRUNCDIV : dev.lathe.ir.BinaryOp.TRUNCMOD, b.a(), b.b());
+            }
+            return n;
+        });
+    }
+
     private static Stmt walk(Stmt s, Analyzer a) {
         return switch (s) {
             case For f -> {
-                Expr min = a.simplify(f.min());
-                Expr extent = a.simplify(f.extent());
+                Expr min = simplify(a, f.min());
+                Expr extent = simplify(a, f.extent());
                 if (extent instanceof IntImm e && e.value() == 1) {
                     a.bind(f.var(), new Range(min, extent));
                     Stmt body = walk(dev.lathe.tir.Stmts.substitute(f.body(), Map.of(f.var(), min)), a);
@@ -70,8 +87,8 @@ final class Simplify {
                 a.unbind(f.var());
                 yield new For(f.var(), min, extent, f.kind(), body);
             }
-            case Store st -> new Store(st.tensor(), st.indices().stream().map(a::simplify).toList(), a.simplify(st.value()));
-            case Allocate al -> new Allocate(al.tensor(), al.extents().stream().map(a::simplify).toList(), walk(al.body(), a));
+            case Store st -> new Store(st.tensor(), st.indices().stream().map(x -> simplify(a, x)).toList(), simplify(a, st.value()));
+            case Allocate al -> new Allocate(al.tensor(), al.extents().stream().map(x -> simplify(a, x)).toList(), walk(al.body(), a));
             case Seq q -> {
                 List<Stmt> out = new ArrayList<>();
                 for (Stmt x : q.stmts()) {
@@ -80,13 +97,13 @@ final class Simplify {
                 yield Seq.of(out);
             }
             case IfThenElse i -> {
-                Expr c = a.simplify(i.cond());
+                Expr c = simplify(a, i.cond());
                 if (c instanceof IntImm b) {
                     yield b.value() != 0 ? walk(i.then(), a) : i.otherwise().map(o -> walk(o, a)).orElse(Seq.of());
                 }
                 yield new IfThenElse(c, walk(i.then(), a), i.otherwise().map(o -> walk(o, a)));
             }
-            case LetStmt l -> new LetStmt(l.var(), a.simplify(l.value()), walk(l.body(), a));
+            case LetStmt l -> new LetStmt(l.var(), simplify(a, l.value()), walk(l.body(), a));
         };
     }
 }
