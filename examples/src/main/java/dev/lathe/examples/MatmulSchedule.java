@@ -14,15 +14,17 @@ import static dev.lathe.te.Te.placeholder;
 /**
  * A register-blocked fp32 matmul {@code C[M,N] = A[M,K] · B[K,N]}:
  * <pre>
- * {j.0, i.0}:parallel =>
- *     k =>                                  (accumulators of a mr × nr tile stay in registers)
- *         i:unroll, j:vectorize =>
+ * j.0:parallel =>
+ *     ax0, ax1:vectorize =>                 (a K × nr panel of B, packed contiguously)
+ *         @B.shared = ax0, ax1
+ *     i.0 =>
+ *         k, i:unroll, j:vectorize =>       (the mr × nr accumulators stay in vector registers)
  *             @C.local = i, j // k
- *     i.1, j.1:vectorize =>
- *         @C = {i.0, i.1}/i, {j.0, j.1}/j
+ *         i.1:unroll, j.1:vectorize =>
+ *             @C = {i.0, i.1}/i, {j.0, j.1}/j
  * </pre>
- * A column panel of B ({@code K × nr}) is reused by all row tiles of one {@code j.0}, so it
- * stays in L2 while rows of A stream through.
+ * The packed panel of B is reused by every row block of one {@code j.0} from L2 with unit
+ * stride, while rows of A stream through.
  */
 public final class MatmulSchedule {
     /** Rows of a register tile. */
@@ -46,15 +48,19 @@ public final class MatmulSchedule {
     public static State schedule(ComputeDag dag, int mr, int nr) {
         return State.initial(dag)
                 .cacheWrite("C", "local")
+                .cacheRead("B", "shared", "C.local")
                 .split("C", "i", mr).split("C", "j", nr)
                 .reorder("C", "j.0", "i.0", "i.1", "j.1")
                 .computeAt("C.local", "C", "i.0")
+                .computeAt("B.shared", "C", "j.0")
+                .vectorize("B.shared", "ax1")
                 .reorder("C.local", "k", "i", "j")
                 .unroll("C.local", "i")
                 .pragma("C.local", "unroll_explicit", 1)
                 .vectorize("C.local", "j")
+                .unroll("C", "i.1")
+                .pragma("C", "unroll_explicit", 1)
                 .vectorize("C", "j.1")
-                .fuse("C", "j.0", "i.0")
-                .parallel("C", "j.0@i.0");
+                .parallel("C", "j.0");
     }
 }

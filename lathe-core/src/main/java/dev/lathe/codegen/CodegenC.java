@@ -48,11 +48,16 @@ public final class CodegenC {
     private final Set<Var> dataVars = new HashSet<>();
     private final List<String> sites = new ArrayList<>();
     private final StringBuilder out = new StringBuilder();
+    /** Allocations kept in vector registers, and the ones in scope while their body is emitted. */
+    private Map<Allocate, RegisterTiles.Tile> tiles = Map.of();
+    private final Map<Tensor, RegisterTiles.Tile> activeTiles = new HashMap<>();
     private final VectorTypes vectorTypes = new VectorTypes();
     private final VectorLoopEmitter vectorLoops;
+    private final VectorTarget target;
 
     private CodegenC(PrimFunc func, VectorTarget target) {
         this.func = func;
+        this.target = target;
         this.vectorLoops = new VectorLoopEmitter(this, target, vectorTypes);
     }
 
@@ -89,6 +94,7 @@ public final class CodegenC {
             out.append("  const int64_t ").append(varName(v)).append(" = sizes[").append(i).append("];\n");
         }
         out.append("  lathe_fault_code = 0;\n");
+        tiles = RegisterTiles.find(func.body(), target, func.params());
         stmt(func.body(), 1);
         out.append("  return lathe_fault_code;\n}\n");
         // Vector types are known only once the body is generated; they go between the prelude and the entry.
@@ -98,6 +104,19 @@ public final class CodegenC {
     /** The entry's symbol; the {@code lathe_} prefix keeps it apart from every other name in the library. */
     private String entry() {
         return "lathe_kernel_" + func.name().replace('.', '_');
+    }
+
+    /** The register tile of a tensor while its allocation is in scope, or null. */
+    RegisterTiles.Tile registerTile(Tensor t) {
+        return activeTiles.get(t);
+    }
+
+    /** A scalar element of a register tile; its position is a constant (RegisterTiles checked it). */
+    private String tileElement(Tensor t, List<Expr> indices) {
+        RegisterTiles.Tile tile = activeTiles.get(t);
+        long at = RegisterTiles.offset(RegisterTiles.flat(indices, tile.extents()), Map.of()).orElseThrow(() ->
+                new IllegalStateException("register tile " + t.name() + " accessed at a varying position " + indices));
+        return tile.register(tensorName(t), at) + "[" + at % tile.lanes() + "]";
     }
 
     String tensorName(Tensor t) {
@@ -124,7 +143,8 @@ public final class CodegenC {
         switch (s) {
             case For f -> forLoop(f, depth);
             case Store st -> {
-                String target = tensorName(st.tensor()) + "[" + flatIndex(st.tensor(), st.indices(), false) + "]";
+                String target = activeTiles.containsKey(st.tensor()) ? tileElement(st.tensor(), st.indices())
+                        : tensorName(st.tensor()) + "[" + flatIndex(st.tensor(), st.indices(), false) + "]";
                 String v = expr(st.value());
                 if (st.tensor().dtype() == DType.FLOAT16) {
                     v = "lathe_f2h(" + v + ")";
@@ -202,6 +222,19 @@ public final class CodegenC {
         // Each allocation is a block of its own: the same stage may be allocated in sibling places (unrolled copies).
         out.append(pad).append("{\n");
         String in = pad + "  ";
+        RegisterTiles.Tile tile = tiles.get(a);
+        if (tile != null) {
+            String type = vectorTypes.type(t.dtype(), tile.lanes());
+            out.append(in).append("/* ").append(name).append(": kept in ").append(tile.vectors()).append(" vector registers */\n");
+            for (int r = 0; r < tile.vectors(); r++) {
+                out.append(in).append(type).append(' ').append(name).append("_r").append(r).append(" = {0};\n");
+            }
+            activeTiles.put(t, tile);
+            stmt(a.body(), depth + 1);
+            activeTiles.remove(t);
+            out.append(pad).append("}\n");
+            return;
+        }
         if (count instanceof IntImm n && n.value() * t.dtype().bytes() <= STACK_LIMIT) {
             out.append(in).append(c).append(' ').append(name).append('[').append(Math.max(1, n.value()))
                     .append("] __attribute__((aligned(64)));\n");
@@ -322,6 +355,7 @@ public final class CodegenC {
             case Call c -> call(c);
             case Cast c -> cast(c);
             case Select s -> "(" + expr(s.cond()) + " ? " + expr(s.then()) + " : " + expr(s.otherwise()) + ")";
+            case TensorRead r when activeTiles.containsKey(r.tensor()) -> tileElement(r.tensor(), r.indices());
             case TensorRead r -> {
                 String load = tensorName(r.tensor()) + "[" + flatIndex(r.tensor(), r.indices(), true) + "]";
                 yield r.tensor().dtype() == DType.FLOAT16 ? "lathe_h2f(" + load + ")" : load;

@@ -15,6 +15,7 @@ import dev.lathe.ir.TensorRead;
 import dev.lathe.ir.Unary;
 import dev.lathe.ir.UnaryOp;
 import dev.lathe.ir.Var;
+import dev.lathe.te.Tensor;
 import dev.lathe.tir.Allocate;
 import dev.lathe.tir.For;
 import dev.lathe.tir.IfThenElse;
@@ -107,6 +108,8 @@ final class VectorLoopEmitter {
         /** Let-bound variables and temporaries whose values differ between lanes, by their vector. */
         private final Map<Var, Val> vectors = new HashMap<>();
         private int depth;
+        /** The loop variable's value in the block being emitted, when the loop is unrolled into whole vectors. */
+        private Long unrolledBase;
 
         Body(For loop, VectorLegality.Vectorize plan) {
             this.loop = loop;
@@ -139,6 +142,21 @@ final class VectorLoopEmitter {
                 vectorCond = end + " - " + i + " >= " + lanes;
                 scalarCond = i + " < " + end;
                 tail = true;
+            }
+            if (RegisterTiles.unrolledWhole(loop, lanes)) {
+                // A few whole vectors: one block each, so that register tiles see constant positions.
+                long e = extent.getAsLong();
+                for (long base = 0; base < e; base += lanes) {
+                    out.append(pad).append("  ").append(i).append(" = ").append(base).append(";\n");
+                    out.append(pad).append("  {\n");
+                    unrolledBase = base;
+                    depth = outer + 2;
+                    stmt(loop.body());
+                    out.append(pad).append("  }\n");
+                }
+                unrolledBase = null;
+                out.append(pad).append("}\n");
+                return;
             }
             out.append(pad).append("  for (; ").append(vectorCond).append("; ").append(i).append(" += ").append(lanes)
                     .append(") {\n");
@@ -212,6 +230,11 @@ final class VectorLoopEmitter {
         private void store(Store st) {
             DType t = st.tensor().dtype();
             String value = vec(value(st.value()), t);
+            RegisterTiles.Tile tile = gen.registerTile(st.tensor());
+            if (tile != null) {
+                line(tileRegister(tile, st.tensor(), st.indices()) + " = " + value + ";");
+                return;
+            }
             long stride = LinearIndex.flatCoefficient(st.indices(), gen.storageShape(st.tensor()), v, this::isVector)
                     .orElseThrow();
             if (stride == 1) {
@@ -254,6 +277,10 @@ final class VectorLoopEmitter {
 
         private Val read(TensorRead r) {
             DType t = r.dtype();
+            RegisterTiles.Tile tile = gen.registerTile(r.tensor());
+            if (tile != null) {
+                return new Vec(tileRegister(tile, r.tensor(), r.indices()), t);
+            }
             OptionalLong stride = LinearIndex.flatCoefficient(r.indices(), gen.storageShape(r.tensor()), v,
                     this::isVector);
             if (VectorTypes.supported(t) && stride.isPresent() && stride.getAsLong() == 1) {
@@ -261,6 +288,16 @@ final class VectorLoopEmitter {
                         + gen.flatIndex(r.tensor(), r.indices(), true) + "])", t);
             }
             return lanes(r, Map.of(), "gather_" + gen.tensorName(r.tensor()));
+        }
+
+        /** The register holding a whole vector of a tile at the current unrolled position. */
+        private String tileRegister(RegisterTiles.Tile tile, Tensor t, List<Expr> indices) {
+            if (unrolledBase == null) {
+                throw new IllegalStateException("register tile " + t.name() + " accessed in a vector loop that is not unrolled");
+            }
+            long at = RegisterTiles.offset(RegisterTiles.flat(indices, tile.extents()), Map.of(v, unrolledBase))
+                    .orElseThrow(() -> new IllegalStateException("register tile " + t.name() + " at a varying position"));
+            return tile.register(gen.tensorName(t), at);
         }
 
         private Val unary(Unary u) {

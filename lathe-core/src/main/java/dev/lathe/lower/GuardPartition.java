@@ -67,7 +67,7 @@ final class GuardPartition {
     /** Versions the body of a loop on the guards inside it whose other variables are all defined here. */
     private static Stmt version(Stmt body, Set<Var> defined) {
         Map<Var, Interval> inner = new HashMap<>();
-        List<Expr> sufficient = new ArrayList<>();
+        java.util.Collection<Expr> sufficient = new java.util.LinkedHashSet<>();
         Set<Expr> removable = new HashSet<>();
         collect(body, defined, inner, sufficient, removable);
         if (removable.isEmpty()) {
@@ -78,7 +78,7 @@ final class GuardPartition {
         return new IfThenElse(Simplify.expr(cond), fast, Optional.of(body));
     }
 
-    private static void collect(Stmt s, Set<Var> defined, Map<Var, Interval> inner, List<Expr> sufficient,
+    private static void collect(Stmt s, Set<Var> defined, Map<Var, Interval> inner, java.util.Collection<Expr> sufficient,
                                 Set<Expr> removable) {
         switch (s) {
             case For f -> {
@@ -95,7 +95,7 @@ final class GuardPartition {
                 if (i.otherwise().isEmpty()) {
                     Optional<Expr> whole = impliedForAll(i.cond(), defined, inner);
                     if (whole.isPresent()) {
-                        sufficient.add(whole.get());
+                        sufficient.add(Simplify.expr(whole.get()));
                         removable.add(i.cond());
                     }
                 }

@@ -205,14 +205,22 @@ public final class ScheduleLowering {
         }
 
         Stmt lower() {
-            // Regions first: reads in the innermost body are shifted by them.
-            for (int k = 0; k < leaves.size(); k++) {
-                Iter leaf = leaves.get(k);
-                for (int p : attached.getOrDefault(index, Map.of()).getOrDefault(leaf.id(), List.of())) {
-                    ComputeOp producer = state.stage(p).compute();
-                    List<Range> region = region(producer, varyingInside(k));
-                    regions.put(p, region);
-                    regionMin.put(producer, region.stream().map(Range::min).toList());
+            // Regions first: reads in the innermost body are shifted by them. Producers this stage reads
+            // come first; then those read by a stage computed at one of its loops (e.g. a packed copy of B
+            // computed per column panel for the accumulator tile computed per row block inside it).
+            for (boolean direct : new boolean[]{true, false}) {
+                for (int k = 0; k < leaves.size(); k++) {
+                    Iter leaf = leaves.get(k);
+                    for (int p : attached.getOrDefault(index, Map.of()).getOrDefault(leaf.id(), List.of())) {
+                        ComputeOp producer = state.stage(p).compute();
+                        if (reads(bodies, producer) != direct) {
+                            continue;
+                        }
+                        List<Range> region = direct ? region(producer, varyingInside(k))
+                                : regionThroughConsumer(producer, varyingInside(k));
+                        regions.put(p, region);
+                        regionMin.put(producer, region.stream().map(Range::min).toList());
+                    }
                 }
             }
             Stmt nest = Unroll.auto(levels(0), st.autoUnrollMaxStep());
@@ -420,6 +428,48 @@ public final class ScheduleLowering {
 
         /** The part of {@code producer}'s output this stage reads while the given loops vary, clamped to its shape. */
         private List<Range> region(ComputeOp producer, Map<Var, Interval> varying) {
+            return regionOf(producer, accesses(bodies, producer), varying);
+        }
+
+        /**
+         * The region of a producer read by a stage computed at one of this stage's loops: that
+         * consumer's reads, with its axes over its own region and its reduce axes over their domains.
+         */
+        private List<Range> regionThroughConsumer(ComputeOp producer, Map<Var, Interval> varying) {
+            for (Map.Entry<Integer, List<Integer>> at : attached.getOrDefault(index, Map.of()).entrySet()) {
+                for (int q : at.getValue()) {
+                    ComputeOp consumer = state.stage(q).compute();
+                    List<Expr> qBodies = inliner.bodies(consumer);
+                    if (!reads(qBodies, producer) || !regions.containsKey(q)) {
+                        continue;
+                    }
+                    Map<Var, Interval> ranges = new HashMap<>(varying);
+                    Map<Var, Expr> axisValue = new HashMap<>();
+                    List<Range> qRegion = regions.get(q);
+                    for (int d = 0; d < consumer.axes().size(); d++) {
+                        Var local = consumer.axes().get(d).var().copy();
+                        ranges.put(local, new Interval(IntImm.of(0), Simplify.expr(qRegion.get(d).extent().sub(1))));
+                        axisValue.put(consumer.axes().get(d).var(), qRegion.get(d).min().add(local));
+                    }
+                    for (IterVar r : consumer.reduceAxes()) {
+                        ranges.put(r.var(), new Interval(r.dom().min(), Simplify.expr(r.dom().min().add(r.dom().extent()).sub(1))));
+                    }
+                    List<List<Expr>> accesses = new ArrayList<>();
+                    for (List<Expr> idx : accesses(qBodies, producer)) {
+                        accesses.add(idx.stream().map(e -> Simplify.expr(Exprs.substitute(e, axisValue))).toList());
+                    }
+                    return regionOf(producer, accesses, ranges);
+                }
+            }
+            throw new ScheduleException("stage " + producer.name() + " is computed at a loop of " + st.name()
+                    + ", which neither reads it nor has a stage reading it computed at its loops");
+        }
+
+        private static boolean reads(List<Expr> bodies, ComputeOp producer) {
+            return !accesses(bodies, producer).isEmpty();
+        }
+
+        private static List<List<Expr>> accesses(List<Expr> bodies, ComputeOp producer) {
             List<List<Expr>> accesses = new ArrayList<>();
             for (Expr b : bodies) {
                 Exprs.forEach(b, n -> {
@@ -428,6 +478,10 @@ public final class ScheduleLowering {
                     }
                 });
             }
+            return accesses;
+        }
+
+        private List<Range> regionOf(ComputeOp producer, List<List<Expr>> accesses, Map<Var, Interval> varying) {
             List<Range> out = new ArrayList<>();
             for (int d = 0; d < producer.axes().size(); d++) {
                 Expr full = producer.shape().get(d);

@@ -329,9 +329,10 @@ final class Primitives {
             throw new ScheduleException("compute_at of stage " + st.name() + ": it is an output of the DAG and must be "
                     + "computed at root");
         }
-        if (!consumes(target, st)) {
+        if (!consumes(target, st) && !consumersComputedAt(s, st, c.target())) {
             throw new ScheduleException("compute_at of stage " + st.name() + " into stage " + target.name()
-                    + ": " + target.name() + " does not read " + st.name());
+                    + ": " + target.name() + " does not read " + st.name() + " (nor is a stage reading it computed at "
+                    + "one of " + target.name() + "'s loops)");
         }
         if (target.location() instanceof ComputeLocation.Inlined) {
             throw new ScheduleException("compute_at of stage " + st.name() + " into stage " + target.name()
@@ -339,7 +340,7 @@ final class Primitives {
         }
         leafById(target, c.targetIter(), "compute_at target");
         for (int k = 0; k < s.stages().size(); k++) {
-            if (k != c.target() && consumes(s.stage(k), st)) {
+            if (k != c.target() && consumes(s.stage(k), st) && !computedAt(s.stage(k), c.target())) {
                 throw new ScheduleException("compute_at of stage " + st.name() + " into " + target.name() + ": stage "
                         + s.stage(k).name() + " reads it too; compute_at needs a single consumer");
             }
@@ -365,6 +366,24 @@ final class Primitives {
             }
         }
         return st.withLocation(ComputeLocation.INLINED);
+    }
+
+    /** True if every stage reading {@code producer} is computed at a loop of stage {@code target}. */
+    private static boolean consumersComputedAt(State s, Stage producer, int target) {
+        boolean any = false;
+        for (Stage other : s.stages()) {
+            if (consumes(other, producer)) {
+                if (!computedAt(other, target)) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private static boolean computedAt(Stage st, int target) {
+        return st.location() instanceof ComputeLocation.At at && at.stage() == target;
     }
 
     static boolean consumes(Stage consumer, Stage producer) {
