@@ -83,6 +83,12 @@ public final class ScheduleLowering {
             }
         }
         Stmt body = Seq.of(nests);
+        for (int s = 0; s < stages.size(); s++) {
+            if (!stages.get(s).storageAligns().isEmpty() && state.isOutput(s)) {
+                throw new ScheduleException("storage_align of stage " + stages.get(s).name() + ": it is an output, "
+                        + "stored in the caller's array; only intermediate stages can be aligned");
+            }
+        }
         for (int s = stages.size() - 1; s >= 0; s--) {
             Stage st = stages.get(s);
             if (st.isPlaceholder() || !(st.location() instanceof ComputeLocation.Root)) {
@@ -91,7 +97,7 @@ public final class ScheduleLowering {
             for (int v = st.op().numOutputs() - 1; v >= 0; v--) {
                 Tensor t = st.op().output(v);
                 if (!params.contains(t)) {
-                    body = new Allocate(t, t.shape(), body);
+                    body = new Allocate(t, StorageAlign.apply(st, t.shape()), body);
                 }
             }
         }
@@ -415,7 +421,7 @@ public final class ScheduleLowering {
                     storage.add(constantUpperBound(region.get(d).extent(), producer.shape().get(d)));
                 }
                 for (int v = 0; v < producer.numOutputs(); v++) {
-                    allocs.add(new Allocate(producer.output(v), storage, Seq.of()));
+                    allocs.add(new Allocate(producer.output(v), StorageAlign.apply(state.stage(p), storage), Seq.of()));
                 }
             }
             parts.add(inner);

@@ -154,4 +154,28 @@ class ScheduleLoweringTest {
     void vectorizedInnermostLoop() {
         check(matmul(8, 32, 4), s -> s.split("C", "j", 16).reorder("C", "i", "j.0", "k", "j.1").vectorize("C", "j.1"));
     }
+
+    @Test
+    void storageAlignPadsTheRowStrideOfAnIntermediate() {
+        Tensor x = placeholder(List.of(6, 16), DType.FLOAT32, "X");
+        Tensor t = compute(List.of(6, 16), (i, j) -> x.get(i, j).mul(2.0f), "T");
+        Tensor y = compute(List.of(6, 16), (i, j) -> t.get(i, j).add(1.0f), "Y");
+        ComputeDag dag = ComputeDag.of(y);
+        UnaryOperator<State> align = s -> s.storageAlign("T", 0, 16, 4);
+        check(dag, align);
+        String c = Build.build(align.apply(State.initial(dag)), "k").source();
+        org.junit.jupiter.api.Assertions.assertTrue(c.contains("T[i * 20 + j]"), c);
+        check(dag, s -> s.computeAt("T", "Y", "i").storageAlign("T", 0, 8, 1));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.lathe.schedule.ScheduleException.class,
+                () -> Build.lower(State.initial(dag).storageAlign("Y", 0, 16, 4), "k"));
+    }
+
+    @Test
+    void replayedStepsGiveIdenticalC() {
+        State s = State.initial(matmul(24, 20, 12)).split("C", "i", 4).split("C", "j", 8)
+                .reorder("C", "i.0", "j.0", "k", "i.1", "j.1").vectorize("C", "j.1").parallel("C", "i.0");
+        String json = dev.lathe.schedule.StepJson.write(s);
+        State again = dev.lathe.schedule.StepJson.replay(matmul(24, 20, 12), json);
+        assertEquals(Build.build(s, "k").source(), Build.build(again, "k").source());
+    }
 }
