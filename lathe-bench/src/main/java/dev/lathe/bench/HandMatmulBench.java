@@ -50,14 +50,24 @@ public final class HandMatmulBench {
         out.printf("%n|---|---|---|%s%n", "---|---|".repeat(peers.size()));
         for (int threads : new int[]{1, 2}) {
             lathe.setThreads(threads);
-            lathe.call(a, b, c);
-            double tl = Timer.median(Timer.time(() -> lathe.call(a, b, c), 2, repeats));
-            out.printf("| %d | %.2f | %.1f |", threads, tl * 1e3, flops / tl / 1e9);
-            for (OpenBlas p : peers) {
-                p.threads(threads);
-                p.sgemm(a, b, ref);
-                double tp = Timer.median(Timer.time(() -> p.sgemm(a, b, ref), 2, repeats));
-                out.printf(" %.1f | %.0f%% |", flops / tp / 1e9, 100 * tp / tl);
+            peers.forEach(p -> p.threads(threads));
+            Timer.time(() -> lathe.call(a, b, c), 2, 0);
+            peers.forEach(p -> Timer.time(() -> p.sgemm(a, b, ref), 2, 0));
+            // Interleaved: each repeat times Lathe and then every peer, so drifting machine load hits all alike.
+            double[] tl = new double[repeats];
+            double[][] tp = new double[peers.size()][repeats];
+            for (int r = 0; r < repeats; r++) {
+                tl[r] = Timer.time(() -> lathe.call(a, b, c), 0, 1)[0];
+                for (int q = 0; q < peers.size(); q++) {
+                    OpenBlas p = peers.get(q);
+                    tp[q][r] = Timer.time(() -> p.sgemm(a, b, ref), 0, 1)[0];
+                }
+            }
+            double ml = Timer.median(tl);
+            out.printf("| %d | %.2f | %.1f |", threads, ml * 1e3, flops / ml / 1e9);
+            for (int q = 0; q < peers.size(); q++) {
+                double mp = Timer.median(tp[q]);
+                out.printf(" %.1f | %.0f%% |", flops / mp / 1e9, 100 * mp / ml);
             }
             out.println();
         }
