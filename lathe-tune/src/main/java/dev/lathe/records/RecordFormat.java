@@ -180,8 +180,7 @@ public final class RecordFormat {
                 checkNamesIn(x, where, depth + 1);
             }
         } else if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (!isSafeName(e.getKey())) {
                     throw unsafe("a field name in " + where + " is not an identifier: " + quote(e.getKey()));
                 }
@@ -225,8 +224,7 @@ public final class RecordFormat {
         }
         if (n.isObject()) {
             TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (!isSafeName(e.getKey())) {
                     throw unsafe("config key " + quote(e.getKey()) + " is not an identifier");
                 }
