@@ -80,7 +80,9 @@ public final class TuningCurve {
             Path dir = png.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = dir.resolve(".curve-" + java.util.UUID.randomUUID() + ".png");
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+            if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", tmp.toFile())) {
+                throw new IOException("no PNG writer");
+            }
             Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write tuning curve " + png + ": " + e.getMessage(), e);
