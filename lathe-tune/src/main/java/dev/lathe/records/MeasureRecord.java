@@ -96,18 +96,22 @@ public record MeasureRecord(int version, String workloadKey, Target target, List
         return StepJson.replay(dag, workloadKey, steps);
     }
 
-    /** What identifies the candidate: workload, steps and config (not the target or the outcome). */
+    /**
+     * What identifies the candidate: workload, target, steps and config (not the outcome). A
+     * candidate measured on one target is still to be measured on another.
+     */
     public String candidateKey() {
-        return candidateKey(workloadKey, steps, config);
+        return candidateKey(workloadKey, target, steps, config);
     }
 
     /** The candidate key of a measure input, equal to that of its record. */
     public static String candidateKey(MeasureInput input) {
-        return candidateKey(input.task().workloadKey(), input.state().steps(), input.config());
+        return candidateKey(input.task().workloadKey(), input.task().target(), input.state().steps(), input.config());
     }
 
-    static String candidateKey(String workloadKey, List<Step> steps, String config) {
-        return workloadKey + " " + StepJson.write(steps) + " " + RecordFormat.canonicalConfig(config);
+    static String candidateKey(String workloadKey, Target target, List<Step> steps, String config) {
+        return workloadKey + " " + RecordFormat.targetToJson(target) + " " + StepJson.write(steps) + " "
+                + RecordFormat.canonicalConfig(config);
     }
 
     /** The record as one line of JSON (no line break). */

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The candidates already measured — (workload key, steps, config), see
+ * The candidates already measured — (workload key, target, steps, config), see
  * {@link MeasureRecord#candidateKey()} — so that a resumed tuning run never measures a recorded
  * candidate again. Failed candidates count as measured: a kernel that crashed once is not retried.
  * Thread-safe.
