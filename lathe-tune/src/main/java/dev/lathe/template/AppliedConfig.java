@@ -42,6 +42,17 @@ public record AppliedConfig(SearchTask task, Config config, State state) {
         return CodegenC.generate(lowered()).text();
     }
 
+    /** The generated C from the kernel's entry function on (without the shared prelude). */
+    public String cKernel() {
+        CodegenC.Source src = CodegenC.generate(lowered());
+        String text = src.text();
+        int at = text.indexOf(" " + src.entry() + "(");
+        if (at < 0) {
+            return text;
+        }
+        return text.substring(text.lastIndexOf('\n', at) + 1);
+    }
+
     public Module build() {
         return Build.build(state, "kernel");
     }
