@@ -187,6 +187,17 @@ public final class ConfigSpace {
         return root;
     }
 
+    /** Equal when the knobs (names, kinds and options, in order) are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConfigSpace s && s.knobs.equals(knobs);
+    }
+
+    @Override
+    public int hashCode() {
+        return knobs.hashCode();
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ConfigSpace(size=" + size + ")");

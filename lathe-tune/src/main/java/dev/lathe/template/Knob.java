@@ -75,7 +75,10 @@ public sealed interface Knob permits Knob.Split, Knob.Choice, Knob.Reorder, Knob
             return f;
         }
 
-        /** The most balanced split: every loop as close to {@code extent^(1/n)} as the options allow. */
+        /**
+         * The most balanced split: every loop as close to {@code extent^(1/n)} as the options allow;
+         * on ties, larger inner loops (better for vectorizing the innermost).
+         */
         public int fallbackIndex() {
             double target = Math.log(extent) / numOutputs;
             int best = 0;
@@ -85,7 +88,7 @@ public sealed interface Knob permits Knob.Split, Knob.Choice, Knob.Reorder, Knob
                 for (long x : options.get(i)) {
                     s += Math.abs(Math.log(x) - target);
                 }
-                if (s < bestScore - 1e-12) {
+                if (s <= bestScore + 1e-12) {
                     bestScore = s;
                     best = i;
                 }
