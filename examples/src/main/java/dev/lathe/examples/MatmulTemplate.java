@@ -22,13 +22,14 @@ import java.util.List;
  *     ax0, ax1:vectorize =>                     (if pack_b: a panel of B packed at j.0)
  *         @B.shared
  *     i.1, j.1 =>
- *         {k.0, k.1, i, j in the order of knob order_local, annotated by ann_local} =>
+ *         {k.0, k.1, i, j in the order of knob order_local, annotated by ann_i, ann_j} =>
  *             @C.local = i, j // k              (a tile_i[2] × tile_j[2] accumulator tile)
  *         i.2, j.2 (vectorized if vec_out) =>
  *             @C
  * </pre>
  * Knobs: {@code tile_i}, {@code tile_j} (3-way splits), {@code tile_k} (2-way), {@code order_outer},
- * {@code order_local}, {@code ann_local} (none/unroll/vectorize for the tile's i and j),
+ * {@code order_local}, {@code ann_i} (unroll/none for the tile's i), {@code ann_j}
+ * (vectorize/unroll/none for its j: invalid when j is not innermost),
  * {@code unroll_explicit}, {@code pack_b}, {@code vec_out}.
  */
 public final class MatmulTemplate {
@@ -61,8 +62,9 @@ public final class MatmulTemplate {
         ReorderValue order = cfg.defineReorder("order_local", List.of("k.0", "k.1", "i", "j"), List.of(
                 List.of("k.0", "k.1", "i", "j"), List.of("k.0", "i", "k.1", "j"), List.of("i", "k.0", "k.1", "j"),
                 List.of("k.0", "i", "j", "k.1"), List.of("i", "j", "k.0", "k.1")));
-        AnnotateValue ann = cfg.defineAnnotate("ann_local", List.of("i", "j"), AnnotationKind.UNROLL,
-                AnnotationKind.VECTORIZE, AnnotationKind.NONE);
+        AnnotateValue annI = cfg.defineAnnotate("ann_i", List.of("i"), AnnotationKind.UNROLL, AnnotationKind.NONE);
+        AnnotateValue annJ = cfg.defineAnnotate("ann_j", List.of("j"), AnnotationKind.VECTORIZE, AnnotationKind.UNROLL,
+                AnnotationKind.NONE);
         int unrollExplicit = cfg.defineKnob("unroll_explicit", List.of(1, 0));
         boolean packB = cfg.defineKnob("pack_b", List.of(true, false));
         boolean vecOut = cfg.defineKnob("vec_out", List.of(true, false));
@@ -82,7 +84,8 @@ public final class MatmulTemplate {
         }
         s = tk.apply(s, local, "k");
         s = s.reorder(local, order.order().toArray(String[]::new));
-        s = ann.apply(s, local);
+        s = annI.apply(s, local);
+        s = annJ.apply(s, local);
         if (unrollExplicit == 1) {
             s = s.pragma(local, "unroll_explicit", 1);
         }

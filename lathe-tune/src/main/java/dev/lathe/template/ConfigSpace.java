@@ -224,6 +224,5 @@ public final class ConfigSpace {
             permute(a, k + 1, out);
             Collections.swap(a, k, i);
         }
-        // Restore the order so that the first permutation is the identity and the list is deterministic.
     }
 }
