@@ -74,7 +74,7 @@ public final class Config {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Config c && Arrays.equals(c.options, options) && c.space.equals(space);
+        return o instanceof Config c && Arrays.equals(c.options, options) && (c.space == space || c.space.equals(space));
     }
 
     @Override
