@@ -20,6 +20,21 @@ public record Trial(String config, MeasureResult result) {
         return pickBest(of(inputs, results));
     }
 
+    /**
+     * The best template config for {@code workloadKey} among records of many tasks: inputs of other
+     * workloads and inputs without a config (search or hand schedules) are skipped.
+     */
+    public static Optional<Trial> pickBest(List<MeasureInput> inputs, List<MeasureResult> results, String workloadKey) {
+        List<Trial> out = new ArrayList<>();
+        List<Trial> all = of(inputs, results);
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).task().workloadKey().equals(workloadKey) && !inputs.get(i).config().isEmpty()) {
+                out.add(all.get(i));
+            }
+        }
+        return pickBest(out);
+    }
+
     public static List<Trial> of(List<MeasureInput> inputs, List<MeasureResult> results) {
         if (inputs.size() != results.size()) {
             throw new IllegalArgumentException(inputs.size() + " inputs but " + results.size() + " results");

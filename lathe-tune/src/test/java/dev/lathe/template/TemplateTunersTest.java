@@ -129,6 +129,10 @@ class TemplateTunersTest {
         List<MeasureInput> inputs = List.of(new MeasureInput(SMALL_TASK, State.initial(SMALL_TASK.dag()), "x"),
                 new MeasureInput(SMALL_TASK, State.initial(SMALL_TASK.dag()), "y"));
         assertEquals("y", Trial.pickBest(inputs, List.of(slow, fast)).orElseThrow().config());
+        List<MeasureInput> mixed = List.of(new MeasureInput(SMALL_TASK, State.initial(SMALL_TASK.dag()), "x"),
+                new MeasureInput(LARGE_TASK, State.initial(LARGE_TASK.dag()), "y"),
+                new MeasureInput(SMALL_TASK, State.initial(SMALL_TASK.dag())));
+        assertEquals("x", Trial.pickBest(mixed, List.of(slow, fast, fast), SMALL_TASK.workloadKey()).orElseThrow().config());
     }
 
     @Test
