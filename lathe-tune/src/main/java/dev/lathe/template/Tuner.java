@@ -43,6 +43,16 @@ public abstract class Tuner {
 
     public final TuneResult tune(SearchTask task, Template template, Measurer measurer, TuneOptions options,
                                  List<TuneCallback> callbacks) {
+        return tune(task, template, measurer, options, callbacks, List.of());
+    }
+
+    /**
+     * Continues a run: the {@code history} trials (e.g. read back from a records file) count
+     * towards the budget, teach the tuner as if it had measured them, and are never measured
+     * again. Trials whose config does not fit this template's space are ignored with a log line.
+     */
+    public final TuneResult tune(SearchTask task, Template template, Measurer measurer, TuneOptions options,
+                                 List<TuneCallback> callbacks, List<Trial> history) {
         space = template.space(task.dag());
         rng = new Random(options.seed());
         visited.clear();
@@ -50,6 +60,30 @@ public abstract class Tuner {
         List<Trial> trials = new ArrayList<>();
         double best = Double.POSITIVE_INFINITY;
         int bestAt = 0;
+        List<Config> known = new ArrayList<>();
+        List<MeasureResult> knownResults = new ArrayList<>();
+        for (Trial t : history) {
+            Config c;
+            try {
+                c = space.parse(t.config());
+            } catch (ConfigException e) {
+                LOG.info("history trial ignored, its config does not fit this space: {}", e.getMessage());
+                continue;
+            }
+            if (visited.add(c.index())) {
+                known.add(c);
+                knownResults.add(t.result());
+                trials.add(new Trial(c.toJson(), t.result()));
+                if (t.result().meanCost() < best) {
+                    best = t.result().meanCost();
+                    bestAt = trials.size();
+                }
+            }
+        }
+        if (!known.isEmpty()) {
+            LOG.info("continuing from {} measured configs (best {} s)", known.size(), best);
+            update(known, knownResults);
+        }
         while (trials.size() < options.nTrials() && visited.size() < space.size()) {
             int n = Math.min(options.batchSize(), options.nTrials() - trials.size());
             List<Config> batch = new ArrayList<>();
