@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.ir.IntImm;
 import dev.lathe.reference.ReferenceEvaluator;
 import dev.lathe.runtime.NDArray;
 import dev.lathe.runtime.Npy;
@@ -14,13 +15,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,6 +42,7 @@ import java.util.regex.Pattern;
  * {@link RunOptions#timeoutSeconds()} is RUN_TIMEOUT (the worker is killed); the next candidate
  * gets a fresh worker. Inputs are written once per task as .npy files in a temporary
  * directory: the task inputs (real index arrays) as given, every other input random (seeded).
+ * Not thread-safe: one caller at a time.
  */
 public final class ProcessRunner implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +59,7 @@ public final class ProcessRunner implements AutoCloseable {
     private Writer toWorker;
     private BlockingQueue<String> fromWorker;
     /** The worker's standard output that is not an answer. */
-    private java.util.ArrayDeque<String> otherOutput;
+    private ArrayDeque<String> otherOutput;
     private Path workerLog;
     private long nextId;
     private int workersStarted;
@@ -71,7 +77,7 @@ public final class ProcessRunner implements AutoCloseable {
         try {
             this.dir = Files.createTempDirectory("lathe-measure-");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot create a temporary directory for measuring", e);
+            throw new UncheckedIOException("cannot create a temporary directory for measuring", e);
         }
     }
 
@@ -124,7 +130,8 @@ public final class ProcessRunner implements AutoCloseable {
         ObjectNode req = request("run", task, kernel, files.inputs, files.expected);
         if (req == null) {
             return Answer.failed(ErrorKind.UNKNOWN, "the kernel's parameters " + kernel.params()
-                    + " do not match the task's inputs " + files.inputs.keySet());
+                    + " do not match the task's inputs " + files.inputs.keySet() + " and outputs "
+                    + task.dag().outputs().stream().map(Tensor::name).toList());
         }
         req.put("check", options.checkCorrectness());
         req.put("number", options.number());
@@ -151,8 +158,8 @@ public final class ProcessRunner implements AutoCloseable {
             ArrayNode shape = o.putArray("shape");
             p.shape().forEach(shape::add);
             Path file = p.output() ? outputs.get(p.name()) : inputs.get(p.name());
-            if (file == null && !p.output()) {
-                return null;
+            if (file == null && (!p.output() || !outputs.isEmpty())) {
+                return null; // an input without values, or an output the check has no expected values for
             }
             if (file == null) {
                 o.putNull("file");
@@ -174,8 +181,8 @@ public final class ProcessRunner implements AutoCloseable {
         }
         Path tdir = Files.createDirectories(dir.resolve("task" + tasks.size()));
         Random rng = new Random(SEED);
-        Map<Tensor, NDArray> values = new java.util.HashMap<>();
-        Map<String, Path> inputs = new java.util.LinkedHashMap<>();
+        Map<Tensor, NDArray> values = new HashMap<>();
+        Map<String, Path> inputs = new LinkedHashMap<>();
         int i = 0;
         for (Tensor t : task.inputs()) {
             NDArray given = task.taskInputs().get(t);
@@ -187,7 +194,7 @@ public final class ProcessRunner implements AutoCloseable {
                 return remember(task, new TaskFiles(Map.of(), Map.of(), "two inputs are named " + t.name()));
             }
         }
-        Map<String, Path> expected = new java.util.LinkedHashMap<>();
+        Map<String, Path> expected = new LinkedHashMap<>();
         if (options.checkCorrectness()) {
             int o = 0;
             for (Tensor t : task.dag().outputs()) {
@@ -222,7 +229,7 @@ public final class ProcessRunner implements AutoCloseable {
 
     private static long[] constantShape(Tensor t) {
         return t.shape().stream().mapToLong(d -> {
-            if (d instanceof dev.lathe.ir.IntImm i) {
+            if (d instanceof IntImm i) {
                 return i.value();
             }
             throw new IllegalArgumentException("measuring needs constant shapes, but " + t.name() + " has shape "
@@ -338,7 +345,7 @@ public final class ProcessRunner implements AutoCloseable {
         Process p = pb.start();
         workersStarted++;
         BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        java.util.ArrayDeque<String> other = new java.util.ArrayDeque<>();
+        ArrayDeque<String> other = new ArrayDeque<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
