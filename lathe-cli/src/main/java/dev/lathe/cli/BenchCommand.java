@@ -2,6 +2,7 @@ package dev.lathe.cli;
 
 import dev.lathe.bench.DefaultMatmulBench;
 import dev.lathe.bench.HandMatmulBench;
+import dev.lathe.bench.MeasureOverheadBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, measure-overhead")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -24,8 +25,9 @@ final class BenchCommand implements Runnable {
         switch (name) {
             case "default-matmul" -> DefaultMatmulBench.run(size, repeats, System.out);
             case "hand-matmul" -> HandMatmulBench.run(size, repeats, System.out);
+            case "measure-overhead" -> MeasureOverheadBench.run(System.out);
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul");
+                    + "'; known: default-matmul, hand-matmul, measure-overhead");
         }
     }
 }

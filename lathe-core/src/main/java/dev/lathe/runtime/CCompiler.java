@@ -28,7 +28,7 @@ public final class CCompiler {
      */
     public static final List<String> DEFAULT_FLAGS = List.of("-O3", "-march=native", "-fno-unswitch-loops", "-fopenmp",
             "-shared", "-fPIC");
-    private static final long TIMEOUT_SECONDS = 300;
+    private static final long TIMEOUT_MILLIS = 300_000;
 
     private final String command;
     private final List<String> flags;
@@ -65,11 +65,22 @@ public final class CCompiler {
 
     /** Compiles a source into a shared library (or finds it in the cache) and returns its path. */
     public Path compile(String source) {
-        String key = hash(source + "\n" + String.join(" ", flags) + "\n" + identity() + "\n" + HostCpu.signature());
-        Path lib = cacheDir.resolve("k" + key.substring(0, 32) + ".so");
+        return compile(source, TIMEOUT_MILLIS);
+    }
+
+    /**
+     * As {@link #compile(String)}, killing the compiler (and the processes it started) when it
+     * runs longer than {@code timeoutMillis}: then a {@link CompileTimeoutException}.
+     */
+    public Path compile(String source, long timeoutMillis) {
+        if (timeoutMillis <= 0) {
+            throw new IllegalArgumentException("compile timeout must be positive, got " + timeoutMillis + " ms");
+        }
+        Path lib = cachedPath(source);
         if (Files.isRegularFile(lib)) {
             return lib;
         }
+        String key = lib.getFileName().toString().substring(1, 33);
         try {
             Files.createDirectories(cacheDir);
             Path src = cacheDir.resolve("k" + key.substring(0, 32) + ".c");
@@ -79,7 +90,11 @@ public final class CCompiler {
             cmd.add(command);
             cmd.addAll(flags);
             cmd.addAll(List.of("-o", tmp.toString(), src.toString(), "-lm"));
-            Run r = run(cmd);
+            Run r = run(cmd, timeoutMillis);
+            if (r.timedOut) {
+                Files.deleteIfExists(tmp);
+                throw new CompileTimeoutException(src, timeoutMillis / 1000.0);
+            }
             if (r.exit != 0) {
                 Files.deleteIfExists(tmp);
                 throw new CompileException(src, r.output);
@@ -96,18 +111,28 @@ public final class CCompiler {
         }
     }
 
+    /** Whether the library of this source is in the cache (compiling it would not run the compiler). */
+    public boolean isCached(String source) {
+        return Files.isRegularFile(cachedPath(source));
+    }
+
+    private Path cachedPath(String source) {
+        String key = hash(source + "\n" + String.join(" ", flags) + "\n" + identity() + "\n" + HostCpu.signature());
+        return cacheDir.resolve("k" + key.substring(0, 32) + ".so");
+    }
+
     /** The compiler's version line; running it also checks that it exists. */
     public String identity() {
         String id = identity;
         if (id == null) {
             Run r;
             try {
-                r = run(List.of(command, "--version"));
+                r = run(List.of(command, "--version"), TIMEOUT_MILLIS);
             } catch (IOException e) {
                 throw notFound(e);
             }
-            if (r.exit != 0) {
-                throw notFound(new IOException(r.output));
+            if (r.timedOut || r.exit != 0) {
+                throw notFound(new IOException(r.timedOut ? "'" + command + " --version' did not finish" : r.output));
             }
             id = r.output.lines().findFirst().orElse(command);
             identity = id;
@@ -121,22 +146,41 @@ public final class CCompiler {
                 + "can still be loaded without a compiler (Module.load).", cause);
     }
 
-    private record Run(int exit, String output) {
+    private record Run(int exit, String output, boolean timedOut) {
     }
 
-    private static Run run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    /**
+     * Runs a command with its output going to a temporary file (a pipe could fill and block
+     * it), waiting at most {@code timeoutMillis}; on timeout it is killed with its descendants
+     * (the driver {@code gcc} runs {@code cc1}, {@code as}, {@code ld}).
+     */
+    private static Run run(List<String> cmd, long timeoutMillis) throws IOException {
+        Path log = Files.createTempFile("lathe-cc-", ".log");
         try {
-            byte[] bytes = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("'" + String.join(" ", cmd) + "' did not finish in " + TIMEOUT_SECONDS + " s");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                    killTree(p);
+                    return new Run(-1, Files.readString(log, StandardCharsets.UTF_8), true);
+                }
+                return new Run(p.exitValue(), new String(Files.readAllBytes(log), StandardCharsets.UTF_8), false);
+            } catch (InterruptedException e) {
+                killTree(p);
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running " + cmd.getFirst(), e);
             }
-            return new Run(p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static void killTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running " + cmd.getFirst(), e);
         }
     }
 

@@ -135,6 +135,55 @@ public final class Module {
         }
     }
 
+    /**
+     * The kernel bound to these arrays, checked once as {@link #call} checks them: each
+     * {@link BoundCall#call()} then runs the kernel with no per-call checks or allocation (what a
+     * timing loop wants). The arrays must stay alive and unchanged in shape while it is used.
+     */
+    public BoundCall bind(NDArray... args) {
+        long[] values = bindSizes(Map.of(), args);
+        checkNoOverlap(args);
+        Arena arena = Arena.ofAuto();
+        MemorySegment argv = arena.allocate(ValueLayout.ADDRESS, Math.max(1, args.length));
+        for (int i = 0; i < args.length; i++) {
+            argv.setAtIndex(ValueLayout.ADDRESS, i, args[i].segment());
+        }
+        MemorySegment sizev = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, values.length));
+        for (int i = 0; i < values.length; i++) {
+            sizev.setAtIndex(ValueLayout.JAVA_LONG, i, values[i]);
+        }
+        return new BoundCall(args.clone(), argv, sizev);
+    }
+
+    /** A kernel call with its arguments bound (see {@link #bind}). */
+    public final class BoundCall {
+        private final NDArray[] args; // kept reachable while the call may run
+        private final MemorySegment argv;
+        private final MemorySegment sizev;
+
+        private BoundCall(NDArray[] args, MemorySegment argv, MemorySegment sizev) {
+            this.args = args;
+            this.argv = argv;
+            this.sizev = sizev;
+        }
+
+        /** Runs the kernel once; a fault it reports is a {@link KernelFaultException}. */
+        public void call() {
+            int code;
+            try {
+                if (bound.setThreads() != null) {
+                    bound.setThreads().invokeExact(threads);
+                }
+                code = (int) bound.handle().invokeExact(argv, sizev);
+            } catch (Throwable t) {
+                throw new LatheException("calling kernel " + name + " failed: " + t, t);
+            }
+            if (code != 0) {
+                throw fault(code);
+            }
+        }
+    }
+
     private long[] bindSizes(Map<String, Long> given, NDArray[] args) {
         if (args.length != params.size()) {
             throw new KernelArgumentException("kernel " + name + " takes " + params.size() + " arrays ("

@@ -33,6 +33,24 @@ public final class NDArray {
         return new NDArray(dtype, shape.clone(), seg);
     }
 
+    /**
+     * An array over existing native memory (not copied): {@code data} must hold exactly the
+     * elements of {@code shape} and be {@link #ALIGNMENT}-aligned. The array does not own the
+     * memory; it stays valid while the segment's arena is alive.
+     */
+    public static NDArray wrap(DType dtype, MemorySegment data, long... shape) {
+        long n = checkedSize(shape);
+        if (data.byteSize() != Math.max(1, n * dtype.bytes()) && data.byteSize() != n * dtype.bytes()) {
+            throw new IllegalArgumentException("a segment of " + data.byteSize() + " bytes does not hold " + dtype
+                    + Arrays.toString(shape));
+        }
+        if (data.address() % ALIGNMENT != 0) {
+            throw new IllegalArgumentException("array data must be " + ALIGNMENT + "-byte aligned, got address 0x"
+                    + Long.toHexString(data.address()));
+        }
+        return new NDArray(dtype, shape.clone(), data);
+    }
+
     private static long checkedSize(long[] shape) {
         long n = 1;
         for (long d : shape) {
