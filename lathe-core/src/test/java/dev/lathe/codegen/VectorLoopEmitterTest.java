@@ -42,8 +42,14 @@ class VectorLoopEmitterTest {
         return ComputeDag.of(compute(List.of(n), i -> a.get(i).add(b.get(i)), "C"));
     }
 
+    /** Long enough for a vector loop whatever the host's width, with and without a tail; and too short for one vector. */
+    static java.util.stream.IntStream addExtents() {
+        int loop = (RegisterTiles.MAX_UNROLLED_VECTORS + 4) * F32_LANES;
+        return java.util.stream.IntStream.of(loop, loop + 3, 3);
+    }
+
     @ParameterizedTest
-    @ValueSource(ints = {64, 67, 3})
+    @org.junit.jupiter.params.provider.MethodSource("addExtents")
     void elementwiseAddOfFloat32(int n) {
         String c = vectorized(add(n, DType.FLOAT32), "i", 0);
         if (n < F32_LANES) {
@@ -57,6 +63,15 @@ class VectorLoopEmitterTest {
         assertTrue(c.contains("i += " + F32_LANES), c);
         boolean tail = n % F32_LANES != 0;
         assertEquals(tail, c.contains("for (; i < " + n + "; ++i)"), c);
+    }
+
+    @Test
+    void aFewWholeVectorsAreUnrolledIntoBlocks() {
+        int n = 2 * F32_LANES;
+        String c = vectorized(add(n, DType.FLOAT32), "i", 0);
+        assertTrue(c.contains("i = 0;") && c.contains("i = " + F32_LANES + ";"), c);
+        assertTrue(!c.contains("i += "), c);
+        assertTrue(c.contains("lathe_store_f32x" + F32_LANES + "(&C[i]"), c);
     }
 
     @Test
