@@ -3,6 +3,7 @@ package dev.lathe.cli;
 import dev.lathe.bench.DefaultMatmulBench;
 import dev.lathe.bench.HandMatmulBench;
 import dev.lathe.bench.MeasureOverheadBench;
+import dev.lathe.bench.TemplateTuneBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, measure-overhead")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, measure-overhead, template-tune")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -20,14 +21,34 @@ final class BenchCommand implements Runnable {
     @Option(names = "--repeats", description = "timed repeats, median reported (default ${DEFAULT-VALUE})", defaultValue = "5")
     int repeats;
 
+    @Option(names = "--workload", description = "template-tune: mm1 or c1 (default ${DEFAULT-VALUE})", defaultValue = "mm1")
+    String workload;
+
+    @Option(names = "--tuners", split = ",", description = "template-tune: ga, xgb (default ${DEFAULT-VALUE})", defaultValue = "ga,xgb")
+    java.util.List<String> tuners;
+
+    @Option(names = "--trials", description = "template-tune: measured trials per tuner (default ${DEFAULT-VALUE})", defaultValue = "200")
+    int trials;
+
+    @Option(names = "--records-dir", description = "template-tune: where records files go; a run continues the files it finds there (default ${DEFAULT-VALUE})",
+            defaultValue = "lathe-records")
+    java.nio.file.Path recordsDir;
+
     @Override
     public void run() {
         switch (name) {
             case "default-matmul" -> DefaultMatmulBench.run(size, repeats, System.out);
             case "hand-matmul" -> HandMatmulBench.run(size, repeats, System.out);
             case "measure-overhead" -> MeasureOverheadBench.run(System.out);
+            case "template-tune" -> {
+                try {
+                    TemplateTuneBench.run(workload, tuners, trials, recordsDir, repeats, System.out);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul, measure-overhead");
+                    + "'; known: default-matmul, hand-matmul, measure-overhead, template-tune");
         }
     }
 }
