@@ -55,12 +55,19 @@ public final class BsrMatmulSchedule {
     /** {@code rt} must divide {@code blockRows}, {@code nt} should be whole vectors dividing N. */
     public static State schedule(ComputeDag dag, int blockRows, int rt, int nt) {
         return State.initial(dag)
+                .cacheWrite("C", "local")
                 .split("C", "i", blockRows / rt, rt)
                 .split("C", "j", nt)
-                // The blocks' range depends on the block row floordiv(i, bsr) = i.0 only, so b may sit inside
-                // i.0 but outside the rows i.1, i.2 of the tile.
-                .reorder("C", "i.0", "j.0", "i.1", "b", "c", "i.2", "j.1")
+                .reorder("C", "i.0", "j.0", "i.1", "i.2", "j.1")
                 .fuse("C", "i.0", "j.0")
+                .computeAt("C.local", "C", "i.1")
+                // The blocks' range depends on the block row floordiv(i, bsr). Split by rt (which divides bsr),
+                // i is i.0 * rt + i.1 and the block row floordiv(i.0, bsr / rt), so b may move outside i.1.
+                .split("C.local", "i", rt)
+                .reorder("C.local", "i.0", "b", "c", "i.1", "j")
+                .unroll("C.local", "i.1")
+                .pragma("C.local", "unroll_explicit", 1)
+                .vectorize("C.local", "j")
                 .unroll("C", "i.2")
                 .pragma("C", "unroll_explicit", 1)
                 .vectorize("C", "j.1")
