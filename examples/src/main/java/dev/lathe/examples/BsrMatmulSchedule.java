@@ -18,17 +18,18 @@ import static dev.lathe.te.Te.placeholder;
  * <pre>
  * {i.0, j.0}:parallel, i.1 =>
  *     i.0, b, c, i.1:unroll, j:vectorize =>      (RT rows × NT columns of C in vector registers)
- *         &#64;C.local = i, j // b, c
+ *         &#64;C.local = {i.0, i.1}/i, j // b, c
  *     i.2:unroll, j.1:vectorize =>
  *         &#64;C = {i.0, i.1, i.2}/i, {j.0, j.1}/j
  * </pre>
- * {@code i.0} is the block row (the split by the block height turns {@code i / bsr} and
- * {@code i % bsr} into loop variables), so the data-dependent reduction over the blocks {@code b}
- * of that block row is never split; every block contributes a broadcast of its value in each of
- * the RT rows times NT/lanes vectors of one row of B, loaded once for the RT rows.
+ * {@code C}'s {@code i.0} is the block row (the split by the block height turns {@code i / bsr}
+ * into a loop variable). The data-dependent reduction over the blocks {@code b} is never split or
+ * vectorized; in the accumulator tile it sits outside the tile's rows, so every block contributes
+ * a broadcast of its value in each of the RT rows times NT/lanes vectors of one row of B, loaded
+ * once for the RT rows. See docs/schedules.md.
  */
 public final class BsrMatmulSchedule {
-    /** Columns of C per tile: the host's float32 vectors, up to 4. */
+    /** Columns of C per tile: 4 float32 vectors of the host (64 with AVX-512, 32 with AVX2). */
     public static final int NT = 4 * VectorTarget.host().lanes(DType.FLOAT32);
     /** Rows of C per tile: 16 vector accumulators in all. */
     public static final int RT = 4;
