@@ -1,6 +1,8 @@
 package dev.lathe.cli;
 
 import dev.lathe.bench.DefaultMatmulBench;
+import dev.lathe.bench.HandBsrBench;
+import dev.lathe.bench.HandConvBench;
 import dev.lathe.bench.HandMatmulBench;
 import dev.lathe.bench.MeasureOverheadBench;
 import dev.lathe.bench.TemplateTuneBench;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, measure-overhead, template-tune")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -39,6 +41,8 @@ final class BenchCommand implements Runnable {
         switch (name) {
             case "default-matmul" -> DefaultMatmulBench.run(size, repeats, System.out);
             case "hand-matmul" -> HandMatmulBench.run(size, repeats, System.out);
+            case "hand-conv" -> HandConvBench.run(repeats, System.out);
+            case "hand-bsr" -> HandBsrBench.run(repeats, System.out);
             case "measure-overhead" -> MeasureOverheadBench.run(System.out);
             case "template-tune" -> {
                 try {
@@ -48,7 +52,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul, measure-overhead, template-tune");
+                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune");
         }
     }
 }

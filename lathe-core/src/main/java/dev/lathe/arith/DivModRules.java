@@ -6,6 +6,7 @@ import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -67,9 +68,37 @@ final class DivModRules {
             if (!floor && rb.min() < 0 || !r.fits(an::boundOf)) {
                 return b;
             }
-            out = residual(b.op(), q, r, c).orElse(b);
+            out = byInnerFactor(b.op(), q, r, c, an).or(() -> residual(b.op(), q, r, c)).orElse(b);
         }
         return out.equals(b) ? b : out;
+    }
+
+    /**
+     * {@code r = a*r1 + r2} with {@code a} dividing {@code c} and {@code 0 <= r2 < a}: then
+     * {@code floordiv(r, c) = floordiv(r1, c/a)} and {@code floormod(r, c) = a*floormod(r1, c/a) + r2}
+     * ({@code floordiv(i*4 + j, 16) → floordiv(i, 4)} when {@code 0 <= j < 4}: a split by 4 of an axis
+     * divided by 16). Here r >= 0 where the division truncates, so r1 >= 0 too and both kinds agree.
+     */
+    private static Optional<Expr> byInnerFactor(BinaryOp op, LinearForm q, LinearForm r, long c, Analyzer an) {
+        DType t = q.dtype();
+        List<Long> factors = r.terms().values().stream().map(Math::abs).filter(a -> a > 1 && a < c && c % a == 0)
+                .distinct().sorted(java.util.Comparator.reverseOrder()).toList();
+        for (long a : factors) {
+            LinearForm r1 = r.quotient(a);
+            LinearForm r2 = r.remainder(a);
+            Bound b2 = r2.bound(an::boundOf);
+            if (b2.min() < 0 || b2.max() >= a || !r1.fits(an::boundOf) || !r2.fits(an::boundOf)) {
+                continue;
+            }
+            Expr rest = new Binary(op, r1.toExpr(), new IntImm(c / a, t));
+            if (isDiv(op)) {
+                return Optional.of(plus(q, rest));
+            }
+            Expr scaled = new Binary(BinaryOp.MUL, rest, new IntImm(a, t));
+            return Optional.of(r2.isConstant() && r2.constant() == 0 ? scaled
+                    : new Binary(BinaryOp.ADD, scaled, r2.toExpr()));
+        }
+        return Optional.empty();
     }
 
     /** {@code q + floordiv(r, c)} or {@code floormod(r, c)}, with a common factor of r and c cancelled. */

@@ -36,6 +36,28 @@ class DivModRulesTest {
     }
 
     @Test
+    void anInnerFactorOfTheDivisorSettlesTheSmallTerms() {
+        // i * 4 + j3 with 0 <= j3 < 4, divided by 16 (an axis split by 4, read through floordiv by a block of 16)
+        Var j3 = Var.of("j3");
+        Analyzer a = new Analyzer().bind(x, Range.of(0, 100)).bind(j3, Range.of(0, 4));
+        assertEquals("floordiv(x, 4)", a.simplify(x.mul(4).add(j3).floordiv(16)).toString());
+        assertEquals("truncdiv(x, 4)", a.simplify(x.mul(4).add(j3).truncdiv(16)).toString());
+        assertEquals("j3 + floormod(x, 4) * 4", a.simplify(x.mul(4).add(j3).floormod(16)).toString());
+        assertEquals("floordiv(x, 4) + 1", a.simplify(x.mul(4).add(j3).add(16).floordiv(16)).toString());
+        // j (< 8) is not below the factor 4: no rewrite
+        assertEquals("floordiv(j + x * 4, 16)", new Analyzer().bind(x, Range.of(0, 100)).bind(j, Range.of(0, 8))
+                .simplify(x.mul(4).add(j).floordiv(16)).toString());
+        // exhaustively equal to the definition
+        for (long xv = 0; xv < 100; xv++) {
+            for (long jv = 0; jv < 4; jv++) {
+                long v = xv * 4 + jv;
+                assertEquals(Math.floorDiv(v, 16), Math.floorDiv(xv, 4));
+                assertEquals(Math.floorMod(v, 16), Math.floorMod(xv, 4) * 4 + jv);
+            }
+        }
+    }
+
+    @Test
     void unknownRemaindersStayButShrink() {
         assertEquals("i + floordiv(x, 8)", s(i.mul(8).add(x).floordiv(8)));
         assertEquals("floormod(x, 8)", s(i.mul(8).add(x).floormod(8)));
@@ -44,7 +66,9 @@ class DivModRulesTest {
         // a common factor of dividend and divisor cancels
         assertEquals("floordiv(x, 2)", s(x.mul(4).floordiv(8)));
         assertEquals("floormod(x, 2) * 4", s(x.mul(4).floormod(8)));
-        assertEquals("floordiv(x * 2 + 1, 4)", s(x.mul(6).add(3).floordiv(12)));
+        // 6x + 3 = 6*x + 3 with 0 <= 3 < 6, and 6 divides 12
+        assertEquals("floordiv(x, 2)", s(x.mul(6).add(3).floordiv(12)));
+        assertEquals("floordiv(x, 4)", s(x.mul(6).add(3).floordiv(24)));
     }
 
     @Test

@@ -64,6 +64,45 @@ class ScheduleLoweringTest {
         }
     }
 
+    /**
+     * A reduction over the entries of a block of 4 rows (bounds from indptr[i / 4]) in an accumulator
+     * tile of 2 rows computed at the consumer: split by 2, the tile's block row is floordiv(i.0, 2),
+     * so the data-dependent loop may sit outside the tile's rows, and its bounds, lowered inside the
+     * consumer's loops, depend on those loops only.
+     */
+    @Test
+    void dataDependentReductionOutsideTheRowsOfAComputedAtTile() {
+        int rows = 16, n = 8;
+        int[] ptr = {0, 3, 3, 7, 12};
+        Tensor indptr = placeholder(List.of(5), DType.INT32, "indptr");
+        Tensor data = placeholder(List.of(12), DType.FLOAT32, "data");
+        Tensor b = placeholder(List.of(12, n), DType.FLOAT32, "B");
+        Tensor c = compute(List.of(rows, n), (i, j) -> {
+            IterVar k = reduceAxis(indptr.get(i.floordiv(4)).cast(DType.INT64),
+                    indptr.get(i.floordiv(4).add(1)).cast(DType.INT64), "k");
+            return sum(data.get(k).mul(i.add(1).cast(DType.FLOAT32)).mul(b.get(k, j)), k);
+        }, "C");
+        State s = State.initial(ComputeDag.of(c)).cacheWrite("C", "local")
+                .split("C", "i", 2, 2).reorder("C", "i.0", "j", "i.1", "i.2")
+                .computeAt("C.local", "C", "i.1")
+                .split("C.local", "i", 2).reorder("C.local", "i.0", "k", "i.1", "j");
+        Module m = Build.build(s, "blocks");
+        Random rng = new Random(3);
+        NDArray dv = NDArray.random(DType.FLOAT32, rng, 12);
+        NDArray bv = NDArray.random(DType.FLOAT32, rng, 12, n);
+        NDArray out = NDArray.zeros(DType.FLOAT32, rows, n);
+        m.call(NDArray.of(ptr, 5), dv, bv, out);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < n; j++) {
+                double want = 0;
+                for (int k = ptr[i / 4]; k < ptr[i / 4 + 1]; k++) {
+                    want += dv.getDouble(k) * (i + 1) * bv.getDouble((long) k * n + j);
+                }
+                assertEquals(want, out.getDouble((long) i * n + j), 1e-4 + 1e-4 * Math.abs(want), "C[" + i + ", " + j + "]");
+            }
+        }
+    }
+
     @Test
     void initialStateMatchesTheReference() {
         check(matmul(7, 5, 3), s -> s);
