@@ -336,7 +336,8 @@ public final class ProcessRunner implements AutoCloseable {
         }
         stopWorker();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("lathe.worker.classpath", System.getProperty("java.class.path"));
+        String classPath = absoluteClassPath(System.getProperty("lathe.worker.classpath",
+                System.getProperty("java.class.path")));
         workerLog = dir.resolve("worker" + workersStarted + ".log");
         List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xss8m",
                 "-XX:+DisplayVMOutputToStderr", "-XX:-CreateCoredumpOnCrash",
@@ -414,5 +415,14 @@ public final class ProcessRunner implements AutoCloseable {
         } catch (IOException e) {
             // Left in the temporary directory.
         }
+    }
+
+    /** The worker runs in its own directory: relative class path entries (as in {@code java -jar lathe.jar}) must not break it. */
+    static String absoluteClassPath(String classPath) {
+        List<String> entries = new java.util.ArrayList<>();
+        for (String e : classPath.split(java.io.File.pathSeparator)) {
+            entries.add(e.isEmpty() ? e : Path.of(e).toAbsolutePath().toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 }
