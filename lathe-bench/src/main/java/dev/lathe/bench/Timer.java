@@ -22,18 +22,26 @@ public final class Timer {
     }
 
     /**
-     * Times {@code a} and {@code b} alternately, after two warm-up calls of each: {@code [times of a, times of b]}.
+     * Times the kernels in turn, repeat after repeat, after two warm-up calls of each: {@code [kernel][repeat]}
+     * seconds, so that drifting machine load hits all of them alike.
      * Calls shorter than a millisecond are batched so each timed sample lasts about that long.
      */
-    public static double[][] interleaved(int repeats, Runnable a, Runnable b) {
-        double once = Math.min(time(a, 2, 1)[0], time(b, 2, 1)[0]);
+    public static double[][] interleaved(int repeats, Runnable... kernels) {
+        double once = Double.POSITIVE_INFINITY;
+        for (Runnable k : kernels) {
+            once = Math.min(once, time(k, 2, 1)[0]);
+        }
         int batch = (int) Math.max(1, Math.min(1000, 1e-3 / Math.max(once, 1e-9)));
-        Runnable ab = () -> { for (int i = 0; i < batch; i++) { a.run(); } };
-        Runnable bb = () -> { for (int i = 0; i < batch; i++) { b.run(); } };
-        double[][] t = new double[2][repeats];
+        double[][] t = new double[kernels.length][repeats];
         for (int r = 0; r < repeats; r++) {
-            t[0][r] = time(ab, 0, 1)[0] / batch;
-            t[1][r] = time(bb, 0, 1)[0] / batch;
+            for (int k = 0; k < kernels.length; k++) {
+                Runnable one = kernels[k];
+                t[k][r] = time(() -> {
+                    for (int i = 0; i < batch; i++) {
+                        one.run();
+                    }
+                }, 0, 1)[0] / batch;
+            }
         }
         return t;
     }
