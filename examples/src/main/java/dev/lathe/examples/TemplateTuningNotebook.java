@@ -1,6 +1,9 @@
 package dev.lathe.examples;
 
+import dev.lathe.measure.LocalMeasurer;
+import dev.lathe.measure.RunOptions;
 import dev.lathe.measure.SearchTask;
+import dev.lathe.records.TuningCurve;
 import dev.lathe.measure.Target;
 import dev.lathe.reference.ReferenceEvaluator;
 import dev.lathe.runtime.NDArray;
@@ -12,12 +15,14 @@ import dev.lathe.template.ConfigSpace;
 import dev.lathe.template.GaTuner;
 import dev.lathe.template.KernelTimer;
 import dev.lathe.template.ModelTuner;
+import dev.lathe.template.RecordedTuning;
 import dev.lathe.template.Template;
 import dev.lathe.template.Trial;
 import dev.lathe.template.TuneOptions;
 import dev.lathe.template.TuneResult;
 import dev.lathe.template.Tuner;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +37,9 @@ import java.util.Random;
  * java --enable-native-access=ALL-UNNAMED -cp lathe-cli/target/lathe.jar \
  *     dev.lathe.examples.TemplateTuningNotebook [mm|conv|sparse] [trials] [small]
  * </pre>
- * Runs single-threaded (as the kernels are tuned), measuring in this process.
+ * Runs single-threaded (as the kernels are tuned); candidates are measured in the isolated worker
+ * process and recorded in {@code <workload>-<tuner>.jsonl} in the working directory (with the
+ * tuning curve next to it); running it again continues those records.
  */
 public final class TemplateTuningNotebook {
     private static final long REFERENCE_LIMIT = 300_000_000L;
@@ -78,12 +85,18 @@ public final class TemplateTuningNotebook {
         System.out.printf("fallback config %s: %.3f ms%n", fallback.config().toJson(), fallbackTime * 1e3);
 
         Trial best = null;
-        try (InProcessMeasurer measurer = new InProcessMeasurer(1, 3)) {
+        // Candidates run in the isolated worker process: a config that crashes or hangs is a failed
+        // trial, not the end of the session. Each tuner appends to its records file; running the
+        // notebook again continues those files instead of measuring the same configs again.
+        RunOptions options = RunOptions.defaults().withTiming(1, 3, 20).withTimeoutSeconds(10);
+        try (LocalMeasurer measurer = LocalMeasurer.create(options)) {
             for (Tuner tuner : List.of(new GaTuner(Math.max(8, trials / 4), 3, 0.1), new ModelTuner())) {
                 long t0 = System.nanoTime();
-                TuneResult r = tuner.tune(task, template, measurer, new TuneOptions(trials, 8, 0, 1), List.of(
-                        (in, res) -> System.out.print(".")));
-                System.out.println();
+                String name = tuner instanceof GaTuner ? "ga" : "xgb";
+                Path records = Path.of(workload + (small ? "-small" : "") + "-" + name + ".jsonl");
+                TuneResult r = RecordedTuning.run(workload + " " + name, task, template, tuner, measurer,
+                        new TuneOptions(trials, 8, 0, 1), records, 2.0 * macs(task.dag()), List.of());
+                System.out.println("records: " + records.toAbsolutePath() + ", curve: " + TuningCurve.pngFor(records));
                 Trial b = r.best().orElseThrow(() -> new IllegalStateException("no valid config measured"));
                 long failed = r.trials().stream().filter(t -> !t.result().ok()).count();
                 System.out.printf("%s: %d trials (%d invalid or failed) in %.1f s, best %.3f ms%n",
