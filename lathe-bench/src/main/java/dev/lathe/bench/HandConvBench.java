@@ -62,7 +62,8 @@ public final class HandConvBench {
                 out.println();
             }
             if (dnnl) {
-                out.printf("%s: max |oneDNN − hand| = %.2e%n", w, Timer.maxDiff(o3, o2));
+                out.printf("%s: max |oneDNN − hand| = %.2e, max |oneDNN − default| = %.2e%n", w, Timer.maxDiff(o3, o2),
+                        Timer.maxDiff(o3, o1));
             }
             out.printf("%s: max |hand − default| = %.2e%n", w, Timer.maxDiff(o1, o2));
         }
