@@ -51,6 +51,11 @@ public final class RecordedTuning {
         }
     }
 
+    /** The best successful config recorded for {@code task} (same workload key and target) in {@code records}. */
+    public static java.util.Optional<Trial> pickBest(SearchTask task, Path records) {
+        return Trial.pickBest(history(task, records));
+    }
+
     /** The trials of {@code task} (same workload key and target) that {@code records} holds; none if it does not exist. */
     public static List<Trial> history(SearchTask task, Path records) {
         if (!Files.exists(records)) {

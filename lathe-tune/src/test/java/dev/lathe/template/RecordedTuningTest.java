@@ -44,6 +44,8 @@ class RecordedTuningTest {
             assertTrue(r.best().orElseThrow().result().meanCost()
                     <= RecordedTuning.history(TASK, records).stream().mapToDouble(t -> t.result().meanCost()).min().orElseThrow());
             assertTrue(Files.size(TuningCurve.pngFor(records)) > 0, "tuning curve drawn next to the records");
+            assertEquals(r.best().orElseThrow().config(), RecordedTuning.pickBest(TASK, records).orElseThrow().config(),
+                    "pick-best of the records file is the run's best");
         }
     }
 }
