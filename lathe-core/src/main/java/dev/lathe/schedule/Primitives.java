@@ -329,7 +329,7 @@ final class Primitives {
             throw new ScheduleException("compute_at of stage " + st.name() + ": it is an output of the DAG and must be "
                     + "computed at root");
         }
-        if (!consumes(target, st) && !consumersComputedAt(s, st, c.target())) {
+        if (!readsThroughInlined(s, target, st) && !consumersComputedAt(s, st, c.target())) {
             throw new ScheduleException("compute_at of stage " + st.name() + " into stage " + target.name()
                     + ": " + target.name() + " does not read " + st.name() + " (nor is a stage reading it computed at "
                     + "one of " + target.name() + "'s loops)");
@@ -340,9 +340,11 @@ final class Primitives {
         }
         leafById(target, c.targetIter(), "compute_at target");
         for (int k = 0; k < s.stages().size(); k++) {
-            if (k != c.target() && consumes(s.stage(k), st) && !computedAt(s.stage(k), c.target())) {
+            Stage other = s.stage(k);
+            if (k != c.target() && !(other.location() instanceof ComputeLocation.Inlined)
+                    && readsThroughInlined(s, other, st) && !computedAt(other, c.target())) {
                 throw new ScheduleException("compute_at of stage " + st.name() + " into " + target.name() + ": stage "
-                        + s.stage(k).name() + " reads it too; compute_at needs a single consumer");
+                        + other.name() + " reads it too; compute_at needs a single consumer");
             }
         }
         return st.withLocation(new ComputeLocation.At(c.target(), c.targetIter()));
@@ -372,7 +374,7 @@ final class Primitives {
     private static boolean consumersComputedAt(State s, Stage producer, int target) {
         boolean any = false;
         for (Stage other : s.stages()) {
-            if (consumes(other, producer)) {
+            if (!(other.location() instanceof ComputeLocation.Inlined) && readsThroughInlined(s, other, producer)) {
                 if (!computedAt(other, target)) {
                     return false;
                 }
@@ -384,6 +386,28 @@ final class Primitives {
 
     private static boolean computedAt(Stage st, int target) {
         return st.location() instanceof ComputeLocation.At at && at.stage() == target;
+    }
+
+    /**
+     * Whether {@code consumer} reads {@code producer} directly or through stages inlined into it
+     * (after inlining, their reads of the producer are the consumer's own).
+     */
+    static boolean readsThroughInlined(State s, Stage consumer, Stage producer) {
+        if (consumes(consumer, producer)) {
+            return true;
+        }
+        if (consumer.isPlaceholder()) {
+            return false;
+        }
+        for (Tensor t : consumer.op().inputs()) {
+            for (Stage mid : s.stages()) {
+                if (mid.op() == t.op() && mid.location() instanceof ComputeLocation.Inlined
+                        && readsThroughInlined(s, mid, producer)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static boolean consumes(Stage consumer, Stage producer) {

@@ -133,6 +133,23 @@ class ScheduleLoweringTest {
     }
 
     @Test
+    void computeAtAConsumerThroughAnInlinedStage() {
+        // matmul → + bias (inlined) → relu: the matmul is computed per tile of relu, which reads it
+        // only through the inlined bias stage (the fused epilogue of a tiled GEMM).
+        Tensor a = placeholder(List.of(20, 12), DType.FLOAT32, "A");
+        Tensor b = placeholder(List.of(12, 18), DType.FLOAT32, "B");
+        Tensor bias = placeholder(List.of(18), DType.FLOAT32, "bias");
+        IterVar r = reduceAxis(0, 12, "k");
+        Tensor c = compute(List.of(20, 18), (i, j) -> sum(a.get(i, r).mul(b.get(r, j)), r), "C");
+        Tensor d = compute(List.of(20, 18), (i, j) -> c.get(i, j).add(bias.get(j)), "D");
+        Tensor e = compute(List.of(20, 18), (i, j) -> select(d.get(i, j).gt(0.0f), d.get(i, j), 0.0f), "E");
+        ComputeDag dag = ComputeDag.of(e);
+        check(dag, s -> s.computeInline("D").split("E", "i", 8).split("E", "j", 4)
+                .reorder("E", "i.0", "j.0", "i.1", "j.1").computeAt("C", "E", "j.0"));
+        check(dag, s -> s.computeInline("D").split("E", "j", 8).computeAt("C", "E", "i").vectorize("E", "j.1"));
+    }
+
+    @Test
     void computeAtAndInline() {
         Tensor x = placeholder(List.of(10, 12), DType.FLOAT32, "X");
         Tensor pad = compute(List.of(12, 14), (i, j) -> ifThenElse(
