@@ -63,6 +63,10 @@ public final class SketchPolicy {
                 continue;
             }
             List<Result> next = new ArrayList<>();
+            if (r.sketch().state().stage(r.nextStage()).isPlaceholder()) {
+                work.add(new Result(r.sketch(), r.nextStage() - 1));
+                continue;
+            }
             for (SketchRule rule : rules) {
                 Condition c = rule.condition(r.sketch(), r.nextStage(), analysis);
                 if (c == Condition.SKIP) {

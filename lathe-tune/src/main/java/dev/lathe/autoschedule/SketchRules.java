@@ -217,6 +217,11 @@ public final class SketchRules {
         cLevels.forEach(cOrder::addAll);
         s[0] = s[0].apply(new Step.Reorder(c, cOrder));
         if (!cLevels.get(1).isEmpty()) {
+            // Inlined elementwise stages between p and c are computed at the same loop, so that p's
+            // only consumer is computed there (inlining does not rewrite their readers).
+            for (int mid : between(s[0], p, c).reversed()) {
+                s[0] = s[0].apply(new Step.ComputeAt(mid, c, cLevels.get(1).getLast()));
+            }
             s[0] = s[0].apply(new Step.ComputeAt(p, c, cLevels.get(1).getLast()));
         }
         List<List<Integer>> pLevels = new ArrayList<>();
@@ -247,6 +252,28 @@ public final class SketchRules {
         pLevels.forEach(pOrder::addAll);
         s[0] = s[0].apply(new Step.Reorder(p, pOrder));
         return new Sketch(s[0], tiles, slots, append(sk.rules(), rule));
+    }
+
+    /** The stages on the single-consumer chain from {@code p} to {@code c}, exclusive, producers first. */
+    static List<Integer> between(State s, int p, int c) {
+        List<Integer> out = new ArrayList<>();
+        int cur = p;
+        while (true) {
+            int next = -1;
+            dev.lathe.te.Operation producer = s.stage(cur).op();
+            for (int k = cur + 1; k < s.stages().size(); k++) {
+                Stage st = s.stage(k);
+                if (!st.isPlaceholder() && st.op().inputs().stream().anyMatch(t -> t.op() == producer)) {
+                    next = k;
+                    break;
+                }
+            }
+            if (next < 0 || next == c) {
+                return out;
+            }
+            out.add(next);
+            cur = next;
+        }
     }
 
     static Optional<Integer> largestReduce(Stage st) {
