@@ -8,7 +8,6 @@ import dev.lathe.ir.IterKind;
 import dev.lathe.schedule.ComputeLocation;
 import dev.lathe.schedule.Extents;
 import dev.lathe.schedule.Iter;
-import dev.lathe.schedule.ScheduleException;
 import dev.lathe.schedule.Stage;
 import dev.lathe.schedule.State;
 import dev.lathe.schedule.Step;
@@ -323,14 +322,5 @@ public final class SketchRules {
         List<String> out = new ArrayList<>(rules);
         out.add(rule);
         return out;
-    }
-
-    static boolean tryable(State s, Step step) {
-        try {
-            s.apply(step);
-            return true;
-        } catch (ScheduleException e) {
-            return false;
-        }
     }
 }

@@ -1,11 +1,14 @@
 package dev.lathe.autoschedule;
 
+import dev.lathe.ir.IterKind;
 import dev.lathe.schedule.ComputeLocation;
+import dev.lathe.schedule.IterAnnotation;
 import dev.lathe.schedule.State;
 import dev.lathe.schedule.Step;
 import dev.lathe.te.ComputeDag;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -102,12 +105,12 @@ class SketchPolicyTest {
     void invalidCustomRuleIsReportedWithItsNameAndStep() {
         SketchRule bad = SketchRule.ofSteps("vectorize-reduction",
                 (s, i) -> s.stage(i).name().equals("C"),
-                (s, i) -> List.of(new Step.Split(i, 0, List.of(4L)), new Step.Annotate(i, 2, dev.lathe.schedule.IterAnnotation.VECTORIZE)));
+                (s, i) -> List.of(new Step.Split(i, 0, List.of(4L)), new Step.Annotate(i, 2, IterAnnotation.VECTORIZE)));
         SketchRuleException e = assertThrows(SketchRuleException.class,
                 () -> new SketchPolicy(Dags.matmul(16, 16, 16), List.of(bad)).sketches());
         assertEquals("vectorize-reduction", e.rule());
         assertTrue(e.getMessage().contains("vectorize-reduction"), e.getMessage());
-        assertEquals(new Step.Annotate(2, 2, dev.lathe.schedule.IterAnnotation.VECTORIZE), e.step().orElseThrow());
+        assertEquals(new Step.Annotate(2, 2, IterAnnotation.VECTORIZE), e.step().orElseThrow());
 
         SketchRule throwing = SketchRule.of("zero-split",
                 (s, i) -> s.stage(i).name().equals("C"),
@@ -135,5 +138,43 @@ class SketchPolicyTest {
     void sketchesAreGeneratedFromASearchTask() {
         ComputeDag dag = Dags.matmul(8, 8, 8);
         assertEquals(2, new SketchPolicy(dev.lathe.measure.SearchTask.of(dag)).sketches().size());
+    }
+
+    @Test
+    void annotationFillsTilesParallelizesAndVectorizes() {
+        SketchPolicy policy = new SketchPolicy(Dags.matmul(64, 64, 64));
+        List<State> programs = policy.sampleInitPopulation(20, new Random(7));
+        assertTrue(programs.stream().anyMatch(p -> has(p, IterAnnotation.PARALLEL)));
+        assertTrue(programs.stream().anyMatch(p -> has(p, IterAnnotation.VECTORIZE)));
+        assertTrue(programs.stream().anyMatch(p -> p.steps().stream().anyMatch(st -> st instanceof Step.Pragma)));
+        for (State p : programs) {
+            for (Step st : p.steps()) {
+                if (st instanceof Step.Split sp) {
+                    assertTrue(sp.factors().stream().allMatch(f -> 64 % f == 0), "tile lengths divide the extent: " + sp);
+                }
+            }
+        }
+        for (long[] len : RandomAnnotation.tileSizes(policy.sketches().getLast(), new Random(1))) {
+            assertEquals(64, Arrays.stream(len).reduce(1, (a, b) -> a * b));
+        }
+    }
+
+    @Test
+    void dataDependentAndReduceLoopsAreNeverVectorized() {
+        Dags.Case c = Dags.caseOf("csr-mm", new Random(5));
+        for (State p : new SketchPolicy(c.dag()).sampleInitPopulation(20, new Random(5))) {
+            for (var st : p.stages()) {
+                for (var it : st.leafIters()) {
+                    if (it.annotation() == IterAnnotation.VECTORIZE) {
+                        assertEquals(IterKind.SPACE, it.kind(), p.toString());
+                        assertFalse(it.name().startsWith("k"), p.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean has(State p, IterAnnotation a) {
+        return p.stages().stream().anyMatch(st -> st.leafIters().stream().anyMatch(it -> it.annotation() == a));
     }
 }
