@@ -1,0 +1,180 @@
+package dev.lathe.autoschedule;
+
+import dev.lathe.ir.IterKind;
+import dev.lathe.schedule.ComputeLocation;
+import dev.lathe.schedule.IterAnnotation;
+import dev.lathe.schedule.State;
+import dev.lathe.schedule.Step;
+import dev.lathe.te.ComputeDag;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SketchPolicyTest {
+
+    private static List<List<String>> rules(List<Sketch> sketches) {
+        return sketches.stream().map(Sketch::rules).toList();
+    }
+
+    @Test
+    void analysisClassifiesOps() {
+        DagAnalysis a = DagAnalysis.of(Dags.matmulBiasRelu(8, 8, 8));
+        DagAnalysis.OpInfo c = a.op("C").orElseThrow();
+        assertTrue(c.needsMultiLevelTiling());
+        assertTrue(c.hasReduction());
+        assertEquals("relu", c.fusibleConsumer().orElseThrow());
+        assertTrue(a.op("biased").orElseThrow().strictInlinable());
+        assertFalse(a.op("relu").orElseThrow().strictInlinable(), "an output is not inlinable");
+        assertTrue(a.op("A").orElseThrow().isPlaceholder());
+
+        DagAnalysis sum = DagAnalysis.of(Dags.sumRow(4096));
+        assertTrue(sum.op("s").orElseThrow().degenerate());
+        assertFalse(sum.op("s").orElseThrow().needsMultiLevelTiling());
+
+        Dags.Case csr = Dags.caseOf("csr-mm", new Random(1));
+        assertTrue(DagAnalysis.of(csr.dag()).op("Y").orElseThrow().dataDependent());
+    }
+
+    @Test
+    void matmulGetsMultiLevelTilingAndACacheWriteVariant() {
+        List<Sketch> sketches = new SketchPolicy(Dags.matmul(64, 64, 64)).sketches();
+        assertEquals(List.of(List.of("add-cache-write", "multi-level-tiling-with-fusion"), List.of("multi-level-tiling")),
+                rules(sketches));
+        Sketch plain = sketches.get(1);
+        // SSRSRS: i.0 j.0 i.1 j.1 k.0 i.2 j.2 k.1 i.3 j.3
+        assertEquals(List.of("i.0", "j.0", "i.1", "j.1", "k.0", "i.2", "j.2", "k.1", "i.3", "j.3"),
+                plain.state().stage(plain.state().stageIndex("C")).leafIters().stream().map(Object::toString).toList());
+        assertEquals(3, plain.tiles().size());
+        State cached = sketches.get(0).state();
+        assertInstanceOf(ComputeLocation.At.class, cached.stage(cached.stageIndex("C.local")).location());
+    }
+
+    @Test
+    void matmulBiasReluFusesTheTilesIntoTheConsumer() {
+        List<Sketch> sketches = new SketchPolicy(Dags.matmulBiasRelu(32, 32, 32)).sketches();
+        assertEquals(List.of(List.of("always-inline", "multi-level-tiling-with-fusion")), rules(sketches));
+        State s = sketches.getFirst().state();
+        // the elementwise stage between is computed per tile too
+        assertInstanceOf(ComputeLocation.At.class, s.stage(s.stageIndex("biased")).location());
+        ComputeLocation.At at = assertInstanceOf(ComputeLocation.At.class, s.stage(s.stageIndex("C")).location());
+        assertEquals(s.stageIndex("relu"), at.stage());
+    }
+
+    @Test
+    void elementwiseChainIsInlined() {
+        List<Sketch> sketches = new SketchPolicy(Dags.elementwiseChain(16)).sketches();
+        assertEquals(List.of(List.of("always-inline", "always-inline")), rules(sketches));
+        State s = sketches.getFirst().state();
+        assertInstanceOf(ComputeLocation.Inlined.class, s.stage(s.stageIndex("a")).location());
+        assertInstanceOf(ComputeLocation.Inlined.class, s.stage(s.stageIndex("b")).location());
+    }
+
+    @Test
+    void longReductionWithTinySpaceGetsRfactorSketches() {
+        List<Sketch> sketches = new SketchPolicy(Dags.sumRow(4096)).sketches();
+        assertEquals(List.of(List.of("add-rfactor"), List.of("add-rfactor"), List.of()), rules(sketches));
+        assertTrue(sketches.getFirst().state().steps().stream().anyMatch(st -> st instanceof Step.Rfactor));
+        assertEquals("s.rf", sketches.getFirst().state().stage(1).name());
+    }
+
+    @Test
+    void customRuleRunsBeforeTheDefaults() {
+        SketchRule parallelRows = SketchRule.of("split-rows",
+                (s, i) -> s.stage(i).name().equals("C"),
+                (s, i) -> s.split("C", "i", 4));
+        List<Sketch> sketches = new SketchPolicy(Dags.matmul(16, 16, 16), List.of(parallelRows)).sketches();
+        assertEquals(List.of(List.of("split-rows")), rules(sketches));
+        State s = sketches.getFirst().state();
+        assertEquals(List.of("i.0", "i.1", "j", "k"),
+                s.stage(s.stageIndex("C")).leafIters().stream().map(Object::toString).toList());
+        State program = new SketchPolicy(Dags.matmul(16, 16, 16), List.of(parallelRows))
+                .sampleInitPopulation(1, new Random(3)).getFirst();
+        assertTrue(program.steps().size() >= 1);
+    }
+
+    @Test
+    void invalidCustomRuleIsReportedWithItsNameAndStep() {
+        SketchRule bad = SketchRule.ofSteps("vectorize-reduction",
+                (s, i) -> s.stage(i).name().equals("C"),
+                (s, i) -> List.of(new Step.Split(i, 0, List.of(4L)), new Step.Annotate(i, 2, IterAnnotation.VECTORIZE)));
+        SketchRuleException e = assertThrows(SketchRuleException.class,
+                () -> new SketchPolicy(Dags.matmul(16, 16, 16), List.of(bad)).sketches());
+        assertEquals("vectorize-reduction", e.rule());
+        assertTrue(e.getMessage().contains("vectorize-reduction"), e.getMessage());
+        assertEquals(new Step.Annotate(2, 2, IterAnnotation.VECTORIZE), e.step().orElseThrow());
+
+        SketchRule throwing = SketchRule.of("zero-split",
+                (s, i) -> s.stage(i).name().equals("C"),
+                (s, i) -> s.split("C", "i", 0));
+        SketchRuleException z = assertThrows(SketchRuleException.class,
+                () -> new SketchPolicy(Dags.matmul(16, 16, 16), List.of(throwing)).sketches());
+        assertTrue(z.getMessage().contains("zero-split") && z.getMessage().contains("split of C.i"), z.getMessage());
+    }
+
+    @Test
+    void degenerateDagsGetValidSchedules() {
+        for (String kind : List.of("prod2", "scalar", "sum-row")) {
+            Random rng = new Random(kind.hashCode());
+            Dags.Case c = Dags.caseOf(kind, rng);
+            SketchPolicy policy = new SketchPolicy(c.dag());
+            assertFalse(policy.sketches().isEmpty(), kind);
+            for (State s : policy.sampleInitPopulation(5, rng)) {
+                assertNull(Dags.check(c, s), kind + "\n" + s);
+            }
+        }
+        assertTrue(DagAnalysis.of(Dags.scalarCopy()).op("copy").orElseThrow().degenerate());
+    }
+
+    @Test
+    void sketchesAreGeneratedFromASearchTask() {
+        ComputeDag dag = Dags.matmul(8, 8, 8);
+        assertEquals(2, new SketchPolicy(dev.lathe.measure.SearchTask.of(dag)).sketches().size());
+    }
+
+    @Test
+    void annotationFillsTilesParallelizesAndVectorizes() {
+        SketchPolicy policy = new SketchPolicy(Dags.matmul(64, 64, 64));
+        List<State> programs = policy.sampleInitPopulation(20, new Random(7));
+        assertTrue(programs.stream().anyMatch(p -> has(p, IterAnnotation.PARALLEL)));
+        assertTrue(programs.stream().anyMatch(p -> has(p, IterAnnotation.VECTORIZE)));
+        assertTrue(programs.stream().anyMatch(p -> p.steps().stream().anyMatch(st -> st instanceof Step.Pragma)));
+        for (State p : programs) {
+            for (Step st : p.steps()) {
+                if (st instanceof Step.Split sp) {
+                    assertTrue(sp.factors().stream().allMatch(f -> 64 % f == 0), "tile lengths divide the extent: " + sp);
+                }
+            }
+        }
+        for (long[] len : RandomAnnotation.tileSizes(policy.sketches().getLast(), new Random(1))) {
+            assertEquals(64, Arrays.stream(len).reduce(1, (a, b) -> a * b));
+        }
+    }
+
+    @Test
+    void dataDependentAndReduceLoopsAreNeverVectorized() {
+        Dags.Case c = Dags.caseOf("csr-mm", new Random(5));
+        for (State p : new SketchPolicy(c.dag()).sampleInitPopulation(20, new Random(5))) {
+            for (var st : p.stages()) {
+                for (var it : st.leafIters()) {
+                    if (it.annotation() == IterAnnotation.VECTORIZE) {
+                        assertEquals(IterKind.SPACE, it.kind(), p.toString());
+                        assertFalse(it.name().startsWith("k"), p.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean has(State p, IterAnnotation a) {
+        return p.stages().stream().anyMatch(st -> st.leafIters().stream().anyMatch(it -> it.annotation() == a));
+    }
+}
