@@ -216,10 +216,12 @@ public final class SketchRules {
         cLevels.forEach(cOrder::addAll);
         s[0] = s[0].apply(new Step.Reorder(c, cOrder));
         if (!cLevels.get(1).isEmpty()) {
-            // Inlined elementwise stages between p and c are computed at the same loop, so that p's
-            // only consumer is computed there (inlining does not rewrite their readers).
+            // Elementwise stages between p and c stay inlined (c reads p through them); one that is
+            // not inlined is computed at the same loop, so that p's consumers are all there.
             for (int mid : between(s[0], p, c).reversed()) {
-                s[0] = s[0].apply(new Step.ComputeAt(mid, c, cLevels.get(1).getLast()));
+                if (!(s[0].stage(mid).location() instanceof ComputeLocation.Inlined)) {
+                    s[0] = s[0].apply(new Step.ComputeAt(mid, c, cLevels.get(1).getLast()));
+                }
             }
             s[0] = s[0].apply(new Step.ComputeAt(p, c, cLevels.get(1).getLast()));
         }

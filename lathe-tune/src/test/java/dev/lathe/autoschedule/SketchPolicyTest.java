@@ -63,8 +63,8 @@ class SketchPolicyTest {
         List<Sketch> sketches = new SketchPolicy(Dags.matmulBiasRelu(32, 32, 32)).sketches();
         assertEquals(List.of(List.of("always-inline", "multi-level-tiling-with-fusion")), rules(sketches));
         State s = sketches.getFirst().state();
-        // the elementwise stage between is computed per tile too
-        assertInstanceOf(ComputeLocation.At.class, s.stage(s.stageIndex("biased")).location());
+        // the elementwise stage between stays inlined: relu reads the matmul through it
+        assertInstanceOf(ComputeLocation.Inlined.class, s.stage(s.stageIndex("biased")).location());
         ComputeLocation.At at = assertInstanceOf(ComputeLocation.At.class, s.stage(s.stageIndex("C")).location());
         assertEquals(s.stageIndex("relu"), at.stage());
     }
