@@ -546,13 +546,16 @@ public final class FeatureExtractor {
                 double ul = last < 0 ? 1 : fp / lastSpan * Math.ceil(lastSpan * eb / CACHE_LINE);
                 uniqueLines = Math.max(uniqueLines, ul);
                 double[] flat = flatCoef(a, n);
-                double varying = 1;
                 int innermost = -1;
                 for (int l = 0; l < n; l++) {
                     if (Double.isNaN(flat[l]) || flat[l] != 0) {
-                        varying *= loops.get(l).extent();
                         innermost = l;
                     }
+                }
+                // iterations down to the innermost loop that moves the address: loops inside it reuse its line
+                double varying = 1;
+                for (int l = 0; l <= innermost; l++) {
+                    varying *= loops.get(l).extent();
                 }
                 double strideElems;
                 if (innermost < 0) {
@@ -694,10 +697,19 @@ public final class FeatureExtractor {
             boolean dd = false;
             for (int d = 0; d < nd; d++) {
                 Expr idx = indices.get(d);
-                dd |= containsRead(idx, lets);
+                java.util.Set<Var> vars = new java.util.HashSet<>();
+                boolean[] read = {false};
+                visit(idx, lets, x -> {
+                    if (x instanceof Var y) {
+                        vars.add(y);
+                    } else if (x instanceof TensorRead) {
+                        read[0] = true;
+                    }
+                });
+                dd |= read[0];
                 for (int l = 0; l < n; l++) {
                     Var lv = loops.get(l).var();
-                    depends[d][l] = uses(idx, lv, lets);
+                    depends[d][l] = vars.contains(lv);
                     coef[d][l] = depends[d][l] ? coefficient(idx, lv, loops, lets) : 0;
                 }
             }
