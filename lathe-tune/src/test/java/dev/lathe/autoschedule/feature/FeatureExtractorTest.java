@@ -2,7 +2,14 @@ package dev.lathe.autoschedule.feature;
 
 import dev.lathe.build.Build;
 import dev.lathe.ir.DType;
+import dev.lathe.ops.Conv;
+import dev.lathe.ops.Conv2dParams;
 import dev.lathe.ops.Linalg;
+import dev.lathe.ops.Norm;
+import dev.lathe.ops.Padding2d;
+import dev.lathe.ops.Size2d;
+import dev.lathe.ops.sparse.Bsr;
+import dev.lathe.ops.sparse.BsrTensors;
 import dev.lathe.ops.sparse.Csr;
 import dev.lathe.ops.sparse.CsrTensors;
 import dev.lathe.schedule.State;
@@ -237,5 +244,48 @@ class FeatureExtractorTest {
         assertEquals(a.storeNames(), b.storeNames());
         assertTrue(Arrays.equals(a.flatten(), b.flatten()));
         assertTrue(Arrays.equals(a.flatten(), c.flatten()));
+    }
+
+    @Test
+    void initStoreHasSerialReuseOfItsBuffer() {
+        PrimFunc f = Build.lower(State.initial(matmul(8, 8, 8)), "k");
+        FeatureSet fs = FeatureExtractor.extract(f);
+        int upd = updateRow(fs, "C");
+        int init = 1 - upd;
+        // C[i, j] = 0 then C[i, j] += ... in the same j loop: the init store's C is reused by the next statement
+        assertEquals(1, flag(f, init, "C", "reuse_serial"));
+        assertEquals(1, raw(fs.get(init, "b0_reuse_ct")), 1e-4);
+        // the update reuses C[i, j] across k, at distance 1 iteration
+        assertEquals(1, flag(f, upd, "C", "reuse_loop"));
+        assertEquals(1, bufferFeature(f, upd, "C", "reuse_dis_iter"), 1e-4);
+        assertEquals(8, bufferFeature(f, upd, "C", "reuse_ct"), 1e-4);
+    }
+
+    @Test
+    void otherOperatorsExtract() {
+        Tensor in = placeholder(List.of(1, 8, 14, 14), DType.FLOAT32, "X");
+        Tensor w = placeholder(List.of(16, 8, 3, 3), DType.FLOAT32, "W");
+        Tensor conv = Conv.conv2dNchw(in, w, new Conv2dParams(Size2d.of(1), Padding2d.of(1), Size2d.of(1), 1));
+        Tensor sm = Norm.softmax(placeholder(List.of(4, 33), DType.FLOAT32, "S"), 1);
+        BsrTensors bsr = BsrTensors.placeholders(32, 64, 4, 4, 20, "w");
+        Tensor bsrMm = Bsr.bsrMatmul(bsr, placeholder(List.of(64, 16), DType.FLOAT32, "D"));
+        CsrTensors csr = CsrTensors.placeholders(32, 64, 100, "a");
+        Tensor csrMm = Csr.csrMm(csr, placeholder(List.of(64, 8), DType.FLOAT32, "Y"));
+        for (Tensor out : List.of(conv, sm, bsrMm, csrMm)) {
+            FeatureSet fs = FeatureExtractor.extract(State.initial(ComputeDag.of(out)));
+            assertTrue(fs.numStores() > 0, out.name());
+            for (float[] row : fs.rows()) {
+                assertEquals(FeatureExtractor.NAMES.size(), row.length);
+                for (float v : row) {
+                    assertTrue(Float.isFinite(v), out.name());
+                }
+            }
+        }
+        FeatureSet soft = FeatureExtractor.extract(State.initial(ComputeDag.of(sm)));
+        double exps = 0;
+        for (int r = 0; r < soft.numStores(); r++) {
+            exps += raw(soft.get(r, "float_exp"));
+        }
+        assertTrue(exps >= 4 * 33, "softmax computes an exp per element: " + exps);
     }
 }
