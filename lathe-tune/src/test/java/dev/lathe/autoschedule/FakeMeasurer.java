@@ -15,6 +15,7 @@ import java.util.function.ToDoubleFunction;
 final class FakeMeasurer implements Measurer {
     final List<String> keys = new ArrayList<>();
     final List<Double> costs = new ArrayList<>();
+    final List<dev.lathe.schedule.State> states = new ArrayList<>();
     private final ToDoubleFunction<MeasureInput> cost;
     Runnable beforeMeasure = () -> { };
 
@@ -45,6 +46,7 @@ final class FakeMeasurer implements Measurer {
         List<MeasureResult> out = new ArrayList<>();
         for (MeasureInput in : inputs) {
             keys.add(MeasureRecord.candidateKey(in));
+            states.add(in.state());
             double c = cost.applyAsDouble(in);
             costs.add(c);
             out.add(new MeasureResult(List.of(c), ErrorKind.NONE, "", 0, c, System.currentTimeMillis()));
