@@ -158,8 +158,7 @@ public final class EvolutionarySearch {
     public Optional<Candidate> random(Random rng) {
         int k = rng.nextInt(policy.sketches().size());
         Sketch sketch = policy.sketches().get(k);
-        return decode(new Genotype(k, RandomAnnotation.tileSizes(sketch, rng), Map.of()))
-                .or(() -> Optional.empty());
+        return decode(new Genotype(k, RandomAnnotation.tileSizes(sketch, rng), Map.of()));
     }
 
     /** Random candidates, distinct and not excluded, at most {@code n} (fewer when the space runs dry). */
