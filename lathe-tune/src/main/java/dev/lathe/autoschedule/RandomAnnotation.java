@@ -13,10 +13,14 @@ import dev.lathe.schedule.Step;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Turns a sketch into a complete program: random tile sizes, compute locations of untiled
@@ -33,7 +37,57 @@ public final class RandomAnnotation {
     }
 
     public static State annotate(Sketch sketch, Random rng) {
-        State s = sketch.fill(tileSizes(sketch, rng));
+        return annotate(sketch, tileSizes(sketch, rng), Map.of(), rng).state();
+    }
+
+    /**
+     * A program and the choices that made it: the value drawn for each decision, keyed by
+     * {@code "<stage>:<decision>"} (e.g. {@code "3:unroll"}, {@code "2:parallel.n"}).
+     */
+    public record Annotated(State state, Map<String, Integer> choices) {
+        public Annotated {
+            choices = Collections.unmodifiableMap(new TreeMap<>(choices));
+        }
+    }
+
+    /**
+     * Annotates {@code sketch} with the given tile lengths, replaying {@code choices}: a decision
+     * with a recorded value takes it (modulo its number of options, which may differ when tile
+     * lengths changed); a decision without one is drawn from {@code rng}. The result records every
+     * decision taken, so that {@code annotate(sketch, tiles, result.choices(), any)} gives the
+     * same program.
+     */
+    public static Annotated annotate(Sketch sketch, long[][] tiles, Map<String, Integer> choices, Random rng) {
+        Choices ch = new Choices(choices, rng);
+        State s = annotate(sketch.fill(tiles), ch);
+        return new Annotated(s, ch.taken);
+    }
+
+    /** The decisions of an annotation: recorded values first, else random draws. */
+    static final class Choices {
+        private final Map<String, Integer> given;
+        private final Random rng;
+        final Map<String, Integer> taken = new HashMap<>();
+
+        Choices(Map<String, Integer> given, Random rng) {
+            this.given = given;
+            this.rng = rng;
+        }
+
+        int nextInt(int stage, String decision, int bound) {
+            String key = stage + ":" + decision;
+            Integer v = given.get(key);
+            int out = v == null ? rng.nextInt(bound) : Math.floorMod(v, bound);
+            taken.put(key, v == null ? out : v);
+            return out;
+        }
+
+        boolean nextBoolean(int stage, String decision) {
+            return nextInt(stage, decision, 2) == 1;
+        }
+    }
+
+    private static State annotate(State s, Choices rng) {
         for (int i = s.stages().size() - 1; i >= 0; i--) {
             Stage st = s.stage(i);
             if (st.isPlaceholder() || st.location() instanceof ComputeLocation.Inlined) {
@@ -45,7 +99,7 @@ public final class RandomAnnotation {
             }
             if (s.stage(i).location() instanceof ComputeLocation.Root) {
                 s = parallel(s, i, rng);
-                int step = UNROLL_STEPS[rng.nextInt(UNROLL_STEPS.length)];
+                int step = UNROLL_STEPS[rng.nextInt(i, "unroll", UNROLL_STEPS.length)];
                 if (step > 0) {
                     s = tryApply(s, new Step.Pragma(i, "auto_unroll_max_step", step));
                 }
@@ -84,8 +138,8 @@ public final class RandomAnnotation {
     }
 
     /** Keeps the stage at root, or computes it at a random loop of its single consumer. */
-    private static State computeLocation(State s, int i, Random rng) {
-        if (s.isOutput(i) || rng.nextInt(3) == 0) {
+    private static State computeLocation(State s, int i, Choices rng) {
+        if (s.isOutput(i) || rng.nextInt(i, "at.root", 3) == 0) {
             return s;
         }
         int consumer = -1;
@@ -109,14 +163,14 @@ public final class RandomAnnotation {
         if (targets.isEmpty()) {
             return s;
         }
-        return tryApply(s, new Step.ComputeAt(i, consumer, targets.get(rng.nextInt(targets.size()))));
+        return tryApply(s, new Step.ComputeAt(i, consumer, targets.get(rng.nextInt(i, "at.loop", targets.size()))));
     }
 
     /**
      * In an untiled stage, moves a space loop innermost (behind its reductions) and splits off a
      * short innermost part of it, so that it can be vectorized.
      */
-    private static State innermostSpace(State s, int i, Random rng) {
+    private static State innermostSpace(State s, int i, Choices rng) {
         List<Iter> leaves = s.stage(i).leafIters();
         Iter last = null;
         for (Iter it : leaves) {
@@ -127,23 +181,23 @@ public final class RandomAnnotation {
         if (last == null) {
             return s;
         }
-        if (leaves.getLast() != last && rng.nextBoolean()) {
+        if (leaves.getLast() != last && rng.nextBoolean(i, "inner.reorder")) {
             List<Integer> order = new ArrayList<>(s.stage(i).leaves());
             order.remove(Integer.valueOf(last.id()));
             order.add(last.id());
             s = tryApply(s, new Step.Reorder(i, order));
         }
         long ext = extent(s.stage(i), last);
-        if (ext > MAX_INNERMOST || rng.nextBoolean()) {
+        if (ext > MAX_INNERMOST || rng.nextBoolean(i, "inner.split")) {
             List<Long> d = divisors(ext, 16);
-            long f = d.size() > 1 ? d.get(1 + rng.nextInt(d.size() - 1)) : 1L << rng.nextInt(5);
+            long f = d.size() > 1 ? d.get(1 + rng.nextInt(i, "inner.factor", d.size() - 1)) : 1L << rng.nextInt(i, "inner.factor", 5);
             s = tryApply(s, new Step.Split(i, last.id(), List.of(f)));
         }
         return s;
     }
 
     /** Fuses a random number of the outermost space loops (none a compute_at target) and parallelizes them. */
-    private static State parallel(State s, int i, Random rng) {
+    private static State parallel(State s, int i, Choices rng) {
         Set<Integer> attached = new HashSet<>();
         for (Stage other : s.stages()) {
             if (other.location() instanceof ComputeLocation.At at && at.stage() == i) {
@@ -157,10 +211,10 @@ public final class RandomAnnotation {
             }
             candidates.add(it.id());
         }
-        if (candidates.isEmpty() || rng.nextInt(10) == 0) {
+        if (candidates.isEmpty() || rng.nextInt(i, "parallel.skip", 10) == 0) {
             return s;
         }
-        int n = 1 + rng.nextInt(candidates.size());
+        int n = 1 + rng.nextInt(i, "parallel.n", candidates.size());
         int loop = candidates.getFirst();
         if (n > 1) {
             State fused = tryApply(s, new Step.Fuse(i, candidates.subList(0, n)));
@@ -173,9 +227,9 @@ public final class RandomAnnotation {
     }
 
     /** Vectorizes the innermost loop when it is a short space loop of static extent. */
-    private static State vectorize(State s, int i, Random rng) {
+    private static State vectorize(State s, int i, Choices rng) {
         List<Iter> leaves = s.stage(i).leafIters();
-        if (leaves.isEmpty() || rng.nextInt(5) == 0) {
+        if (leaves.isEmpty() || rng.nextInt(i, "vectorize.skip", 5) == 0) {
             return s;
         }
         Iter last = leaves.getLast();

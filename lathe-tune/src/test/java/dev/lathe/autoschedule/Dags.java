@@ -120,7 +120,7 @@ final class Dags {
         };
     }
 
-    private static Case inputs(String kind, ComputeDag dag, Random rng) {
+    static Case inputs(String kind, ComputeDag dag, Random rng) {
         Map<Tensor, NDArray> in = new HashMap<>();
         for (var p : dag.placeholders()) {
             in.put(p.output(0), NDArray.random(p.dtype(0), rng, dims(p.output(0))));
