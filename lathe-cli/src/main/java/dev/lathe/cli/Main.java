@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code lathe} command. */
 @Command(name = "lathe", mixinStandardHelpOptions = true, version = "lathe 0.1.0",
         description = "Lathe: a tensor compiler with an auto-scheduler for the JVM.",
-        subcommands = {DemoCommand.class, BenchCommand.class})
+        subcommands = {DemoCommand.class, TuneCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
