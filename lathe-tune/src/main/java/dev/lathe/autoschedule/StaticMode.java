@@ -12,11 +12,18 @@ import dev.lathe.schedule.IterAnnotation;
 import dev.lathe.schedule.Stage;
 import dev.lathe.schedule.State;
 import dev.lathe.schedule.Step;
+import dev.lathe.ir.Expr;
+import dev.lathe.ir.Exprs;
+import dev.lathe.ir.TensorRead;
+import dev.lathe.ir.Var;
 import dev.lathe.te.ComputeDag;
+import dev.lathe.te.ComputeOp;
+import dev.lathe.te.Operation;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -107,7 +114,7 @@ public final class StaticMode {
     static State annotate(Sketch sketch, Target target) {
         State s;
         try {
-            s = sketch.fill(tileSizes(sketch, target));
+            s = keepSharedStagesAtRoot(sketch.fill(tileSizes(sketch, target)));
         } catch (RuntimeException e) {
             return null;
         }
@@ -118,6 +125,7 @@ public final class StaticMode {
             }
             boolean untouched = st.relations().isEmpty() && st.location() instanceof ComputeLocation.Root;
             if (untouched) {
+                s = contiguousSpaceInnermost(s, i);
                 s = splitInnermost(s, i, target);
             }
             s = vectorize(s, i);
@@ -133,6 +141,94 @@ public final class StaticMode {
             }
         }
         return s;
+    }
+
+    /**
+     * Undoes the inlining of elementwise stages read by several stages (the exponentials of a softmax, read
+     * by its sum and its division): inlined, they would be computed once per reader.
+     */
+    static State keepSharedStagesAtRoot(State s) {
+        Map<Operation, List<Operation>> consumers = s.dag().consumers();
+        List<Step> steps = new ArrayList<>();
+        boolean changed = false;
+        for (Step step : s.steps()) {
+            if (step instanceof Step.ComputeInline in
+                    && consumers.getOrDefault(s.stage(in.stage()).op(), List.of()).size() > 1) {
+                changed = true;
+                continue;
+            }
+            steps.add(step);
+        }
+        if (!changed) {
+            return s;
+        }
+        try {
+            return State.replay(s.original(), steps);
+        } catch (RuntimeException e) {
+            return s;
+        }
+    }
+
+    /**
+     * In an untiled stage whose innermost loop is a reduction: moves the last space axis innermost when
+     * every read indexes by it only in its last dimension (unit stride, so it vectorizes; a BSR or CSR
+     * product's dense operand), and leaves the stage alone otherwise (a row reduction of a softmax).
+     */
+    private static State contiguousSpaceInnermost(State s, int i) {
+        Stage st = s.stage(i);
+        List<Iter> leaves = st.leafIters();
+        if (leaves.isEmpty() || leaves.getLast().kind() != IterKind.REDUCE) {
+            return s;
+        }
+        ComputeOp op = st.compute();
+        if (op.axes().isEmpty() || leaves.size() != st.numRoots()) {
+            return s;
+        }
+        int axis = op.axes().size() - 1;
+        Var v = op.axes().get(axis).var();
+        boolean[] ok = {true};
+        for (Expr b : op.bodies()) {
+            Exprs.forEach(b, n -> {
+                if (n instanceof TensorRead r) {
+                    List<Expr> idx = r.indices();
+                    for (int d = 0; d < idx.size(); d++) {
+                        boolean uses = Exprs.vars(idx.get(d)).contains(v);
+                        if (uses && (d != idx.size() - 1 || !idx.get(d).equals(v))) {
+                            ok[0] = false;
+                        }
+                    }
+                }
+            });
+        }
+        if (!ok[0] || extent(st, st.iter(axis)) <= 1) {
+            return s;
+        }
+        List<Integer> order = new ArrayList<>(st.leaves());
+        order.remove(Integer.valueOf(axis));
+        order.add(axis);
+        State moved = tryApply(s, new Step.Reorder(i, order));
+        if (moved == s) {
+            return s;
+        }
+        // Split off the vector part now, and put the rest of the axis outside the reductions.
+        long ext = extent(moved.stage(i), moved.stage(i).iter(axis));
+        long f = largestDivisor(ext, RandomAnnotation.MAX_INNERMOST);
+        if (ext <= RandomAnnotation.MAX_INNERMOST || f < 4) {
+            return moved;
+        }
+        State split = tryApply(moved, new Step.Split(i, axis, List.of(f)));
+        if (split == moved) {
+            return moved;
+        }
+        List<Integer> leafIds = new ArrayList<>(split.stage(i).leaves());
+        int outer = leafIds.get(leafIds.size() - 2);
+        leafIds.remove(leafIds.size() - 2);
+        int firstReduce = 0;
+        while (firstReduce < leafIds.size() && split.stage(i).iter(leafIds.get(firstReduce)).kind() != IterKind.REDUCE) {
+            firstReduce++;
+        }
+        leafIds.add(firstReduce, outer);
+        return tryApply(split, new Step.Reorder(i, leafIds));
     }
 
     /** Float32 registers of the target's vector width. */
