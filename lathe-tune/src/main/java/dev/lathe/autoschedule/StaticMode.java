@@ -19,6 +19,7 @@ import dev.lathe.ir.Var;
 import dev.lathe.te.ComputeDag;
 import dev.lathe.te.ComputeOp;
 import dev.lathe.te.Operation;
+import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -64,7 +65,8 @@ public final class StaticMode {
             for (Sketch sk : ranked(sketches)) {
                 State s = annotate(sk, target);
                 if (s != null && generates(s)) {
-                    return s;
+                    State packed = pack(s, target);
+                    return packed != s && generates(packed) ? packed : s;
                 }
             }
             Random rng = new Random(0);
@@ -229,6 +231,68 @@ public final class StaticMode {
         }
         leafIds.add(firstReduce, outer);
         return tryApply(split, new Step.Reorder(i, leafIds));
+    }
+
+    /**
+     * Packs the reused operand of a register-tiled stage: an input larger than L2 whose reads do not
+     * depend on the tile's row axis (B of a matmul) is copied, per iteration of the consumer's outer
+     * (parallel) loop, into a contiguous panel that the row tiles then read with unit stride.
+     */
+    static State pack(State s, Target target) {
+        for (int i = 0; i < s.stages().size(); i++) {
+            Stage st = s.stage(i);
+            if (st.isPlaceholder() || !st.name().endsWith(".local")
+                    || !(st.location() instanceof ComputeLocation.At at)) {
+                continue;
+            }
+            int consumer = at.stage();
+            List<Iter> cLeaves = s.stage(consumer).leafIters();
+            if (cLeaves.isEmpty() || cLeaves.getFirst().annotation() != IterAnnotation.PARALLEL) {
+                continue;
+            }
+            ComputeOp op = st.compute();
+            for (var input : op.inputs()) {
+                if (!(input.op() instanceof dev.lathe.te.PlaceholderOp) || input.ndim() != 2) {
+                    continue;
+                }
+                long bytes = 4;
+                for (Expr e : input.shape()) {
+                    bytes *= e instanceof IntImm v ? v.value() : 0;
+                }
+                if (bytes <= target.l2Bytes() || readsRowAxis(op, input)) {
+                    continue;
+                }
+                try {
+                    State p = s.apply(new Step.CacheRead(s.stageIndex(input.op().name()), "shared",
+                            List.of(s.stageIndex(st.name()))));
+                    int packed = p.stageIndex(input.op().name() + ".shared");
+                    int c = p.stageIndex(s.stage(consumer).name());
+                    p = p.apply(new Step.ComputeAt(packed, c, p.stage(c).leaves().getFirst()));
+                    List<Integer> leaves = p.stage(packed).leaves();
+                    return tryApply(p, new Step.Annotate(packed, leaves.getLast(), IterAnnotation.VECTORIZE));
+                } catch (RuntimeException e) {
+                    // Not packable: keep the schedule.
+                }
+            }
+        }
+        return s;
+    }
+
+    /** True if {@code t} is read at an index using any space axis but the op's last (the rows of its tiles). */
+    private static boolean readsRowAxis(ComputeOp op, Tensor t) {
+        Set<Var> rows = new HashSet<>();
+        for (int a = 0; a < op.axes().size() - 1; a++) {
+            rows.add(op.axes().get(a).var());
+        }
+        boolean[] found = {false};
+        for (Expr b : op.bodies()) {
+            Exprs.forEach(b, n -> {
+                if (n instanceof TensorRead r && r.tensor().equals(t)) {
+                    r.indices().forEach(ix -> Exprs.vars(ix).forEach(v -> found[0] |= rows.contains(v)));
+                }
+            });
+        }
+        return found[0];
     }
 
     /** Float32 registers of the target's vector width. */

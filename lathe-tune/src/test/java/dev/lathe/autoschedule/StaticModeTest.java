@@ -80,6 +80,17 @@ class StaticModeTest {
     }
 
     @Test
+    void aLargeReusedOperandIsPackedIntoAPanel() {
+        Target smallL2 = new Target("small", Set.of("avx512f"), 2, 64, 4 << 10, 16 << 10, 1 << 20);
+        ComputeDag dag = Dags.matmul(64, 128, 48);
+        State s = StaticMode.schedule(dag, smallL2);
+        assertTrue(s.stages().stream().anyMatch(st -> st.name().equals("B.shared")), s.toString());
+        Module256.check(s);
+        State big = StaticMode.schedule(dag, AVX512);
+        assertTrue(big.stages().stream().noneMatch(st -> st.name().endsWith(".shared")), "B fits L2: " + big);
+    }
+
+    @Test
     void symbolicShapesKeepTheirExtents() {
         var m = sizeVar("m");
         Tensor a = placeholder(List.of(m, 32), DType.FLOAT32, "A");
