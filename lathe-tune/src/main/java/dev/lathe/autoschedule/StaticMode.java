@@ -42,7 +42,8 @@ import java.util.Set;
  *     to the middle level, so that one panel of the reused input (K × columns) stays in L2 while row tiles
  *     stream through; row tiles move outwards while the parallel loop has fewer than 2 × cores iterations.</li>
  * <li>Reductions stay whole inside the register tile (they accumulate in registers).</li>
- * <li>Every stage at root: its leading space loops fused to at least 2 × cores iterations and parallel, its
+ * <li>Every stage at root with at least {@link #MIN_PARALLEL_WORK} iterations: its leading space loops fused to
+ *     at least 2 × cores iterations and parallel; every stage: its
  *     innermost space loop vectorized (split to at most 2 vectors' worth first when it is long), explicit
  *     unrolling of short loops around register tiles and {@code auto_unroll_max_step} 16 elsewhere.</li>
  * </ul>
@@ -53,6 +54,8 @@ public final class StaticMode {
     /** The code generator keeps at most this many vectors of a tile in registers. */
     static final int MAX_TILE_VECTORS = 16;
     static final int AUTO_UNROLL = 16;
+    /** Stages of fewer loop iterations than this (static extents) are not parallelized: too little work per region. */
+    static final long MIN_PARALLEL_WORK = 1 << 18;
 
     private StaticMode() {
     }
@@ -513,6 +516,15 @@ public final class StaticMode {
 
     /** Fuses the fewest leading space loops (none a compute_at target) that give 2 × cores iterations, and parallelizes them. */
     private static State parallel(State s, int i, Target target) {
+        long work = work(s.stage(i));
+        for (Stage other : s.stages()) {
+            if (other.location() instanceof ComputeLocation.At at && at.stage() == i) {
+                work += work(other);
+            }
+        }
+        if (work < MIN_PARALLEL_WORK) {
+            return s;
+        }
         Set<Integer> attached = attached(s, i);
         List<Integer> candidates = new ArrayList<>();
         long product = 1;
@@ -542,6 +554,19 @@ public final class StaticMode {
             loop = s.stage(i).leaves().getFirst();
         }
         return tryApply(s, new Step.Annotate(i, loop, IterAnnotation.PARALLEL));
+    }
+
+    /** Iterations of a stage's op over its whole domain (space × reduce); large when symbolic or data-dependent. */
+    private static long work(Stage st) {
+        if (st.isPlaceholder()) {
+            return 0;
+        }
+        long space = DagAnalysis.product(st.compute().axes());
+        long reduce = DagAnalysis.product(st.compute().reduceAxes());
+        if (space < 0 || reduce < 0) {
+            return Long.MAX_VALUE / 4;
+        }
+        return Math.min(Long.MAX_VALUE / 4, space * Math.max(1, reduce));
     }
 
     private static Set<Integer> attached(State s, int i) {
