@@ -17,7 +17,6 @@ import dev.lathe.te.Tensor;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,9 +182,5 @@ public final class StaticModeBench {
 
     private static NDArray byName(ComputeDag dag, Map<Tensor, NDArray> in, String name) {
         return in.entrySet().stream().filter(e -> e.getKey().name().equals(name)).findFirst().orElseThrow().getValue();
-    }
-
-    static String describe(double[] xs) {
-        return Arrays.toString(xs);
     }
 }
