@@ -5,6 +5,7 @@ import dev.lathe.bench.HandBsrBench;
 import dev.lathe.bench.HandConvBench;
 import dev.lathe.bench.HandMatmulBench;
 import dev.lathe.bench.MeasureOverheadBench;
+import dev.lathe.bench.StaticModeBench;
 import dev.lathe.bench.TemplateTuneBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -44,6 +45,7 @@ final class BenchCommand implements Runnable {
             case "hand-conv" -> HandConvBench.run(repeats, System.out);
             case "hand-bsr" -> HandBsrBench.run(repeats, System.out);
             case "measure-overhead" -> MeasureOverheadBench.run(System.out);
+            case "static" -> StaticModeBench.run(repeats, System.out);
             case "template-tune" -> {
                 try {
                     TemplateTuneBench.run(workload, tuners, trials, recordsDir, repeats, System.out);
@@ -52,7 +54,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune");
+                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static");
         }
     }
 }

@@ -1,0 +1,597 @@
+package dev.lathe.autoschedule;
+
+import dev.lathe.build.Build;
+import dev.lathe.codegen.CodegenC;
+import dev.lathe.ir.IntImm;
+import dev.lathe.ir.IterKind;
+import dev.lathe.measure.Target;
+import dev.lathe.schedule.ComputeLocation;
+import dev.lathe.schedule.Extents;
+import dev.lathe.schedule.Iter;
+import dev.lathe.schedule.IterAnnotation;
+import dev.lathe.schedule.Stage;
+import dev.lathe.schedule.State;
+import dev.lathe.schedule.Step;
+import dev.lathe.ir.Expr;
+import dev.lathe.ir.Exprs;
+import dev.lathe.ir.TensorRead;
+import dev.lathe.ir.Var;
+import dev.lathe.te.ComputeDag;
+import dev.lathe.te.ComputeOp;
+import dev.lathe.te.Operation;
+import dev.lathe.te.Tensor;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A schedule without measurements: the sketch rules give the structure, machine-aware heuristics
+ * give the numbers.
+ * <ul>
+ * <li>Sketch: the one with a cache-write (or fused) multi-level tiling is preferred; rfactor sketches
+ *     only when nothing else tiles.</li>
+ * <li>Register tile (the innermost space tiles of a tiled stage): the innermost output axis gets 2 vectors
+ *     of the target (1 if 2 do not divide it), the output axis before it as many rows as keep the
+ *     accumulators within {@code min(16, registers - 4)} vectors (16 registers with AVX2, 32 with AVX-512;
+ *     16 is the code generator's register-tile limit). Rows are unrolled, columns vectorized.</li>
+ * <li>Middle tiles: the tiles of the innermost axis go to the outer (parallel) level, those of the row axis
+ *     to the middle level, so that one panel of the reused input (K × columns) stays in L2 while row tiles
+ *     stream through; row tiles move outwards while the parallel loop has fewer than 2 × cores iterations.</li>
+ * <li>Reductions stay whole inside the register tile (they accumulate in registers).</li>
+ * <li>Every stage at root with at least {@link #MIN_PARALLEL_WORK} iterations: its leading space loops fused to
+ *     at least 2 × cores iterations and parallel; every stage: its
+ *     innermost space loop vectorized (split to at most 2 vectors' worth first when it is long), explicit
+ *     unrolling of short loops around register tiles and {@code auto_unroll_max_step} 16 elsewhere.</li>
+ * </ul>
+ * Whatever the DAG, a schedule is returned: if the heuristic schedule does not lower or generate code, a
+ * random annotation of a sketch (fixed seed), else the initial state.
+ */
+public final class StaticMode {
+    /** The code generator keeps at most this many vectors of a tile in registers. */
+    static final int MAX_TILE_VECTORS = 16;
+    static final int AUTO_UNROLL = 16;
+    /** Stages of fewer loop iterations than this (static extents) are not parallelized: too little work per region. */
+    static final long MIN_PARALLEL_WORK = 1 << 18;
+
+    private StaticMode() {
+    }
+
+    /** A schedule of {@code dag} for {@code target}, chosen without measuring anything. */
+    public static State schedule(ComputeDag dag, Target target) {
+        try {
+            SketchPolicy policy = new SketchPolicy(dag);
+            List<Sketch> sketches = policy.sketches();
+            for (Sketch sk : ranked(sketches)) {
+                State s = annotate(sk, target);
+                if (s != null && generates(s)) {
+                    State packed = pack(s, target);
+                    return packed != s && generates(packed) ? packed : s;
+                }
+            }
+            Random rng = new Random(0);
+            for (int k = 0; k < 8 && !sketches.isEmpty(); k++) {
+                State s = RandomAnnotation.annotate(sketches.get(k % sketches.size()), rng);
+                if (generates(s)) {
+                    return s;
+                }
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // Fall through to the initial state.
+        }
+        return State.initial(dag);
+    }
+
+    /** Sketches by preference: cache-write or fused tiling first, rfactor last, generation order otherwise. */
+    static List<Sketch> ranked(List<Sketch> sketches) {
+        List<Sketch> out = new ArrayList<>(sketches);
+        out.sort((a, b) -> Integer.compare(rank(a), rank(b)));
+        return out;
+    }
+
+    private static int rank(Sketch sk) {
+        List<String> r = sk.rules();
+        if (r.contains("add-rfactor")) {
+            return 3;
+        }
+        if (r.contains("add-cache-write")) {
+            return 0;
+        }
+        if (r.contains("multi-level-tiling-with-fusion")) {
+            return 1;
+        }
+        return 2;
+    }
+
+    static boolean generates(State s) {
+        try {
+            CodegenC.generate(Build.lower(s, "static_check"));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The sketch with heuristic tile sizes and annotations, or null if a step fails. */
+    static State annotate(Sketch sketch, Target target) {
+        State s;
+        try {
+            s = keepSharedStagesAtRoot(sketch.fill(tileSizes(sketch, target)));
+        } catch (RuntimeException e) {
+            return null;
+        }
+        for (int i = s.stages().size() - 1; i >= 0; i--) {
+            Stage st = s.stage(i);
+            if (st.isPlaceholder() || st.location() instanceof ComputeLocation.Inlined) {
+                continue;
+            }
+            boolean untouched = st.relations().isEmpty() && st.location() instanceof ComputeLocation.Root;
+            if (untouched) {
+                s = contiguousSpaceInnermost(s, i);
+                s = splitInnermost(s, i, target);
+            }
+            s = vectorize(s, i);
+            State u = unrollAroundVector(s, i);
+            boolean unrolled = u != s;
+            s = u;
+            if (s.stage(i).location() instanceof ComputeLocation.Root) {
+                s = parallel(s, i, target);
+                s = unrolled ? tryApply(s, new Step.Pragma(i, "unroll_explicit", 1))
+                        : tryApply(s, new Step.Pragma(i, "auto_unroll_max_step", AUTO_UNROLL));
+            } else if (unrolled) {
+                s = tryApply(s, new Step.Pragma(i, "unroll_explicit", 1));
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Undoes the inlining of elementwise stages read by several stages (the exponentials of a softmax, read
+     * by its sum and its division): inlined, they would be computed once per reader.
+     */
+    static State keepSharedStagesAtRoot(State s) {
+        Map<Operation, List<Operation>> consumers = s.dag().consumers();
+        List<Step> steps = new ArrayList<>();
+        boolean changed = false;
+        for (Step step : s.steps()) {
+            if (step instanceof Step.ComputeInline in
+                    && consumers.getOrDefault(s.stage(in.stage()).op(), List.of()).size() > 1) {
+                changed = true;
+                continue;
+            }
+            steps.add(step);
+        }
+        if (!changed) {
+            return s;
+        }
+        try {
+            return State.replay(s.original(), steps);
+        } catch (RuntimeException e) {
+            return s;
+        }
+    }
+
+    /**
+     * In an untiled stage whose innermost loop is a reduction: moves the last space axis innermost when
+     * every read indexes by it only in its last dimension (unit stride, so it vectorizes; a BSR or CSR
+     * product's dense operand), and leaves the stage alone otherwise (a row reduction of a softmax).
+     */
+    private static State contiguousSpaceInnermost(State s, int i) {
+        Stage st = s.stage(i);
+        List<Iter> leaves = st.leafIters();
+        if (leaves.isEmpty() || leaves.getLast().kind() != IterKind.REDUCE) {
+            return s;
+        }
+        ComputeOp op = st.compute();
+        if (op.axes().isEmpty() || leaves.size() != st.numRoots()) {
+            return s;
+        }
+        int axis = op.axes().size() - 1;
+        Var v = op.axes().get(axis).var();
+        boolean[] ok = {true};
+        for (Expr b : op.bodies()) {
+            Exprs.forEach(b, n -> {
+                if (n instanceof TensorRead r) {
+                    List<Expr> idx = r.indices();
+                    for (int d = 0; d < idx.size(); d++) {
+                        boolean uses = Exprs.vars(idx.get(d)).contains(v);
+                        if (uses && (d != idx.size() - 1 || !idx.get(d).equals(v))) {
+                            ok[0] = false;
+                        }
+                    }
+                }
+            });
+        }
+        if (!ok[0] || extent(st, st.iter(axis)) <= 1) {
+            return s;
+        }
+        List<Integer> order = new ArrayList<>(st.leaves());
+        order.remove(Integer.valueOf(axis));
+        order.add(axis);
+        State moved = tryApply(s, new Step.Reorder(i, order));
+        if (moved == s) {
+            return s;
+        }
+        // Split off the vector part now, and put the rest of the axis outside the reductions.
+        long ext = extent(moved.stage(i), moved.stage(i).iter(axis));
+        long f = largestDivisor(ext, RandomAnnotation.MAX_INNERMOST);
+        if (ext <= RandomAnnotation.MAX_INNERMOST || f < 4) {
+            return moved;
+        }
+        State split = tryApply(moved, new Step.Split(i, axis, List.of(f)));
+        if (split == moved) {
+            return moved;
+        }
+        List<Integer> leafIds = new ArrayList<>(split.stage(i).leaves());
+        int outer = leafIds.get(leafIds.size() - 2);
+        leafIds.remove(leafIds.size() - 2);
+        int firstReduce = 0;
+        while (firstReduce < leafIds.size() && split.stage(i).iter(leafIds.get(firstReduce)).kind() != IterKind.REDUCE) {
+            firstReduce++;
+        }
+        leafIds.add(firstReduce, outer);
+        return tryApply(split, new Step.Reorder(i, leafIds));
+    }
+
+    /**
+     * Packs the reused operand of a register-tiled stage: an input larger than L2 whose reads do not
+     * depend on the tile's row axis (B of a matmul) is copied, per iteration of the consumer's outer
+     * (parallel) loop, into a contiguous panel that the row tiles then read with unit stride.
+     */
+    static State pack(State s, Target target) {
+        for (int i = 0; i < s.stages().size(); i++) {
+            Stage st = s.stage(i);
+            if (st.isPlaceholder() || !st.name().endsWith(".local")
+                    || !(st.location() instanceof ComputeLocation.At at)) {
+                continue;
+            }
+            int consumer = at.stage();
+            List<Iter> cLeaves = s.stage(consumer).leafIters();
+            if (cLeaves.isEmpty() || cLeaves.getFirst().annotation() != IterAnnotation.PARALLEL) {
+                continue;
+            }
+            ComputeOp op = st.compute();
+            for (var input : op.inputs()) {
+                if (!(input.op() instanceof dev.lathe.te.PlaceholderOp) || input.ndim() != 2) {
+                    continue;
+                }
+                long bytes = 4;
+                for (Expr e : input.shape()) {
+                    bytes *= e instanceof IntImm v ? v.value() : 0;
+                }
+                if (bytes <= target.l2Bytes() || readsRowAxis(op, input)) {
+                    continue;
+                }
+                try {
+                    State p = s.apply(new Step.CacheRead(s.stageIndex(input.op().name()), "shared",
+                            List.of(s.stageIndex(st.name()))));
+                    int packed = p.stageIndex(input.op().name() + ".shared");
+                    int c = p.stageIndex(s.stage(consumer).name());
+                    p = p.apply(new Step.ComputeAt(packed, c, p.stage(c).leaves().getFirst()));
+                    List<Integer> leaves = p.stage(packed).leaves();
+                    return tryApply(p, new Step.Annotate(packed, leaves.getLast(), IterAnnotation.VECTORIZE));
+                } catch (RuntimeException e) {
+                    // Not packable: keep the schedule.
+                }
+            }
+        }
+        return s;
+    }
+
+    /** True if {@code t} is read at an index using any space axis but the op's last (the rows of its tiles). */
+    private static boolean readsRowAxis(ComputeOp op, Tensor t) {
+        Set<Var> rows = new HashSet<>();
+        for (int a = 0; a < op.axes().size() - 1; a++) {
+            rows.add(op.axes().get(a).var());
+        }
+        boolean[] found = {false};
+        for (Expr b : op.bodies()) {
+            Exprs.forEach(b, n -> {
+                if (n instanceof TensorRead r && r.tensor().equals(t)) {
+                    r.indices().forEach(ix -> Exprs.vars(ix).forEach(v -> found[0] |= rows.contains(v)));
+                }
+            });
+        }
+        return found[0];
+    }
+
+    /** Float32 registers of the target's vector width. */
+    static int vectorRegisters(Target t) {
+        return t.vectorBytes() >= 64 ? 32 : 16;
+    }
+
+    /**
+     * Tile lengths: the tiles of one tiled stage are a run of 4-level (space) tiles followed by 2-level
+     * (reduce) tiles; a lone 2-level tile is an rfactor split.
+     */
+    static long[][] tileSizes(Sketch sketch, Target target) {
+        List<Sketch.Tile> tiles = sketch.tiles();
+        long[][] out = new long[tiles.size()][];
+        int lanes = Math.max(1, target.lanesF32());
+        int budget = Math.max(2, Math.min(MAX_TILE_VECTORS, vectorRegisters(target) - 4));
+        int t = 0;
+        while (t < tiles.size()) {
+            int start = t;
+            while (t < tiles.size() && tiles.get(t).levels() == SketchRules.SPACE_LEVELS) {
+                t++;
+            }
+            int spaceEnd = t;
+            while (t < tiles.size() && tiles.get(t).levels() != SketchRules.SPACE_LEVELS) {
+                t++;
+            }
+            if (spaceEnd == start) {
+                // Reduce tiles without space tiles (rfactor): an inner part of at most 2 vectors.
+                for (int r = start; r < t; r++) {
+                    out[r] = reduceSplit(tiles.get(r), lanes);
+                }
+                continue;
+            }
+            spaceGroup(tiles, out, start, spaceEnd, lanes, budget, target.cores());
+            for (int r = spaceEnd; r < t; r++) {
+                Sketch.Tile tile = tiles.get(r);
+                long[] len = new long[tile.levels()];
+                java.util.Arrays.fill(len, 1);
+                len[len.length - 1] = Math.max(1, tile.extent());
+                out[r] = len;
+            }
+        }
+        return out;
+    }
+
+    private static long[] reduceSplit(Sketch.Tile tile, int lanes) {
+        long[] len = new long[tile.levels()];
+        java.util.Arrays.fill(len, 1);
+        long ext = Math.max(1, tile.extent());
+        long inner = largestDivisor(ext, 2L * lanes);
+        len[len.length - 1] = inner;
+        len[0] = ext / inner;
+        return len;
+    }
+
+    private static void spaceGroup(List<Sketch.Tile> tiles, long[][] out, int start, int end, int lanes, int budget,
+                                   int cores) {
+        int n = end - start;
+        long[][] len = new long[n][];
+        for (int d = 0; d < n; d++) {
+            len[d] = new long[SketchRules.SPACE_LEVELS];
+            java.util.Arrays.fill(len[d], 1);
+        }
+        // The innermost axis with extent > 1 is vectorized; the one before it with extent > 1 gives the rows.
+        int vec = -1;
+        for (int d = n - 1; d >= 0; d--) {
+            if (tiles.get(start + d).extent() > 1) {
+                vec = d;
+                break;
+            }
+        }
+        int rows = -1;
+        for (int d = vec - 1; d >= 0; d--) {
+            if (tiles.get(start + d).extent() > 1) {
+                rows = d;
+                break;
+            }
+        }
+        long[] rest = new long[n];
+        for (int d = 0; d < n; d++) {
+            rest[d] = Math.max(1, tiles.get(start + d).extent());
+        }
+        int vectors = 1;
+        if (vec >= 0) {
+            long e = rest[vec];
+            long cols;
+            if (e % (2L * lanes) == 0) {
+                cols = 2L * lanes;
+                vectors = 2;
+            } else if (e % lanes == 0) {
+                cols = lanes;
+            } else {
+                cols = largestDivisor(e, 2L * lanes);
+                vectors = (int) Math.max(1, (cols + lanes - 1) / lanes);
+            }
+            len[vec][3] = cols;
+            rest[vec] /= cols;
+        }
+        if (rows >= 0) {
+            long r = largestDivisor(rest[rows], Math.max(1, budget / vectors));
+            len[rows][3] = r;
+            rest[rows] /= r;
+        }
+        // Middle level: the row axis (so the panel of the vectorized axis is reused across it); the rest outer.
+        for (int d = 0; d < n; d++) {
+            if (d == rows) {
+                len[d][1] = rest[d];
+            } else {
+                len[d][0] = rest[d];
+            }
+        }
+        // Enough parallel work: move row tiles outwards while the outer level has < 2 × cores iterations.
+        long outer = 1;
+        for (int d = 0; d < n; d++) {
+            outer *= len[d][0];
+        }
+        long want = 2L * Math.max(1, cores);
+        if (rows >= 0) {
+            while (outer < want && len[rows][1] > 1) {
+                long p = smallestPrimeFactor(len[rows][1]);
+                len[rows][1] /= p;
+                len[rows][0] *= p;
+                outer *= p;
+            }
+        }
+        for (int d = 0; d < n; d++) {
+            out[start + d] = len[d];
+        }
+    }
+
+    static long largestDivisor(long n, long max) {
+        for (long d = Math.min(n, max); d > 1; d--) {
+            if (n % d == 0) {
+                return d;
+            }
+        }
+        return 1;
+    }
+
+    private static long smallestPrimeFactor(long n) {
+        for (long p = 2; p * p <= n; p++) {
+            if (n % p == 0) {
+                return p;
+            }
+        }
+        return n;
+    }
+
+    /** In an untiled stage whose innermost loop is a long space loop: splits off up to 2 vectors' worth. */
+    private static State splitInnermost(State s, int i, Target target) {
+        List<Iter> leaves = s.stage(i).leafIters();
+        if (leaves.isEmpty()) {
+            return s;
+        }
+        Iter last = leaves.getLast();
+        long ext = extent(s.stage(i), last);
+        if (last.kind() != IterKind.SPACE || ext <= RandomAnnotation.MAX_INNERMOST) {
+            return s;
+        }
+        int lanes = Math.max(1, target.lanesF32());
+        long f = 0;
+        for (long d = 4L * lanes; d >= lanes; d -= lanes) {
+            if (ext % d == 0) {
+                f = d;
+                break;
+            }
+        }
+        if (f == 0) {
+            f = largestDivisor(ext, 2L * lanes);
+            if (f < lanes / 2) {
+                f = lanes;
+            }
+        }
+        return tryApply(s, new Step.Split(i, last.id(), List.of(f)));
+    }
+
+    /** Vectorizes the innermost loop when it is a short space loop of static extent, not a compute_at target. */
+    private static State vectorize(State s, int i) {
+        List<Iter> leaves = s.stage(i).leafIters();
+        if (leaves.isEmpty()) {
+            return s;
+        }
+        Iter last = leaves.getLast();
+        long ext = extent(s.stage(i), last);
+        if (last.kind() != IterKind.SPACE || ext <= 1 || ext > RandomAnnotation.MAX_INNERMOST
+                || last.annotation() != IterAnnotation.NONE || attached(s, i).contains(last.id())) {
+            return s;
+        }
+        return tryApply(s, new Step.Annotate(i, last.id(), IterAnnotation.VECTORIZE));
+    }
+
+    /**
+     * Unrolls the space loops right around a vectorized innermost loop (the rows of a register tile), while
+     * they are static and at most 16 iterations together.
+     */
+    private static State unrollAroundVector(State s, int i) {
+        List<Iter> leaves = s.stage(i).leafIters();
+        if (leaves.size() < 2 || leaves.getLast().annotation() != IterAnnotation.VECTORIZE) {
+            return s;
+        }
+        Set<Integer> attached = attached(s, i);
+        long product = 1;
+        State out = s;
+        for (int k = leaves.size() - 2; k >= 0; k--) {
+            Iter it = leaves.get(k);
+            long ext = extent(s.stage(i), it);
+            if (it.kind() != IterKind.SPACE || ext < 1 || it.annotation() != IterAnnotation.NONE
+                    || attached.contains(it.id()) || product * ext > 16) {
+                break;
+            }
+            product *= ext;
+            if (ext > 1) {
+                out = tryApply(out, new Step.Annotate(i, it.id(), IterAnnotation.UNROLL));
+            }
+        }
+        return out;
+    }
+
+    /** Fuses the fewest leading space loops (none a compute_at target) that give 2 × cores iterations, and parallelizes them. */
+    private static State parallel(State s, int i, Target target) {
+        long work = work(s.stage(i));
+        for (Stage other : s.stages()) {
+            if (other.location() instanceof ComputeLocation.At at && at.stage() == i) {
+                work += work(other);
+            }
+        }
+        if (work < MIN_PARALLEL_WORK) {
+            return s;
+        }
+        Set<Integer> attached = attached(s, i);
+        List<Integer> candidates = new ArrayList<>();
+        long product = 1;
+        long want = 2L * Math.max(1, target.cores());
+        for (Iter it : s.stage(i).leafIters()) {
+            long ext = extent(s.stage(i), it);
+            if (it.kind() != IterKind.SPACE || ext < 0 || it.annotation() != IterAnnotation.NONE
+                    || attached.contains(it.id())) {
+                break;
+            }
+            candidates.add(it.id());
+            product *= ext;
+            if (product >= want) {
+                break;
+            }
+        }
+        if (candidates.isEmpty() || product < 2) {
+            return s;
+        }
+        int loop = candidates.getFirst();
+        if (candidates.size() > 1) {
+            State fused = tryApply(s, new Step.Fuse(i, candidates));
+            if (fused == s) {
+                return tryApply(s, new Step.Annotate(i, loop, IterAnnotation.PARALLEL));
+            }
+            s = fused;
+            loop = s.stage(i).leaves().getFirst();
+        }
+        return tryApply(s, new Step.Annotate(i, loop, IterAnnotation.PARALLEL));
+    }
+
+    /** Iterations of a stage's op over its whole domain (space × reduce); large when symbolic or data-dependent. */
+    private static long work(Stage st) {
+        if (st.isPlaceholder()) {
+            return 0;
+        }
+        long space = DagAnalysis.product(st.compute().axes());
+        long reduce = DagAnalysis.product(st.compute().reduceAxes());
+        if (space < 0 || reduce < 0) {
+            return Long.MAX_VALUE / 4;
+        }
+        return Math.min(Long.MAX_VALUE / 4, space * Math.max(1, reduce));
+    }
+
+    private static Set<Integer> attached(State s, int i) {
+        Set<Integer> out = new HashSet<>();
+        for (Stage other : s.stages()) {
+            if (other.location() instanceof ComputeLocation.At at && at.stage() == i) {
+                out.add(at.iter());
+            }
+        }
+        return out;
+    }
+
+    private static long extent(Stage st, Iter it) {
+        try {
+            return Extents.of(st, it.id()) instanceof IntImm e ? e.value() : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static State tryApply(State s, Step step) {
+        try {
+            return s.apply(step);
+        } catch (IllegalArgumentException rejected) {
+            return s;
+        }
+    }
+}
