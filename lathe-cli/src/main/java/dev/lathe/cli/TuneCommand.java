@@ -1,15 +1,11 @@
 package dev.lathe.cli;
 
-import dev.lathe.autoschedule.AutoTuner;
+import dev.lathe.autoschedule.AutoScheduler;
 import dev.lathe.autoschedule.UserWorkload;
-import dev.lathe.autoschedule.model.XgbCostModel;
 import dev.lathe.bench.Workloads;
 import dev.lathe.build.Build;
-import dev.lathe.measure.LocalMeasurer;
-import dev.lathe.measure.RunOptions;
 import dev.lathe.measure.SearchTask;
 import dev.lathe.records.TuningCurve;
-import dev.lathe.records.TuningProgress;
 import dev.lathe.runtime.Module;
 import dev.lathe.schedule.State;
 import dev.lathe.template.KernelTimer;
@@ -84,36 +80,28 @@ final class TuneCommand implements Runnable {
             throw new IllegalArgumentException("cannot create the directory of " + file + ": " + e.getMessage(), e);
         }
         System.out.println("== " + id + ": " + task.dag().outputs().getFirst().name() + " " + task.dag().outputs().getFirst().shape());
-        RunOptions run = RunOptions.defaults().withTiming(1, 3, 20).withTimeoutSeconds(10);
         long t0 = System.nanoTime();
-        AutoTuner.Options options = AutoTuner.Options.defaults().withSeed(seed).withFlops(flops).withRecords(file)
-                .withProgress(TuningProgress.Mode.auto(), trials);
-        State best;
-        int measured;
-        int resumed;
-        try (LocalMeasurer measurer = LocalMeasurer.create(run);
-             XgbCostModel model = new XgbCostModel(seed);
-             AutoTuner tuner = new AutoTuner(task, measurer, model, options)) {
-            resumed = tuner.resume();
-            measured = tuner.tune(Math.max(0, trials - resumed), perRound);
-            best = tuner.bestState().orElseThrow(() -> new IllegalStateException(
-                    "no valid program was measured for " + id + " in " + trials + " trials; see " + file));
-        }
+        AutoScheduler.Tuned tuned = AutoScheduler.tune(task, flops, trials, file);
         double wall = (System.nanoTime() - t0) / 1e9;
-        TuningCurve.write(file);
-        Module tuned = Build.build(best, "tuned");
+        long s0 = System.nanoTime();
+        State stat = AutoScheduler.schedule(task.dag(), task.target());
+        double staticMs = (System.nanoTime() - s0) / 1e6;
+        Module statical = Build.build(stat, "static");
         Module naive = Build.build(task.dag(), "default");
-        tuned.setThreads(threads);
+        statical.setThreads(threads);
         naive.setThreads(threads);
-        double tTuned = median(KernelTimer.time(task, tuned, 1, 5));
+        double tTuned = median(KernelTimer.time(task, tuned.module(), 1, 5));
+        double tStatic = median(KernelTimer.time(task, statical, 1, 5));
         double tNaive = median(KernelTimer.time(task, naive, 1, 3));
-        System.out.printf("%d trials measured now, %d from the records, in %.0f s; records %s (curve %s)%n",
-                measured, resumed, wall, file, TuningCurve.pngFor(file));
-        System.out.println(best);
+        System.out.printf("%d trials in the records (tuning took %.0f s); records %s (curve %s)%n",
+                tuned.trials(), wall, file, TuningCurve.pngFor(file));
+        System.out.println(tuned.best());
         System.out.printf("| schedule | latency (ms) | GFLOP/s |%n|---|---|---|%n");
         System.out.printf("| tuned | %.3f | %s |%n", tTuned * 1e3, gflops(flops, tTuned));
+        System.out.printf("| static mode (no measurement, %.0f ms to schedule) | %.3f | %s |%n", staticMs, tStatic * 1e3,
+                gflops(flops, tStatic));
         System.out.printf("| default | %.3f | %s |%n", tNaive * 1e3, gflops(flops, tNaive));
-        System.out.printf("speed-up over the default schedule: %.1fx%n", tNaive / tTuned);
+        System.out.printf("tuned: %.1fx the default schedule's speed%n", tNaive / tTuned);
     }
 
     private UserWorkload userWorkload() {
