@@ -94,6 +94,8 @@ public final class AutoTuner implements AutoCloseable {
     private final Random rng;
     private final Set<String> measured = new HashSet<>();
     private final List<Measured> history = new ArrayList<>();
+    /** Programs given from outside the search (the static mode's), measured first in the next round. */
+    private final List<State> extra = new ArrayList<>();
     private final RecordWriter writer;
     private final TuningProgress progress;
     private State bestState;
@@ -181,19 +183,34 @@ public final class AutoTuner implements AutoCloseable {
         if (n <= 0) {
             return 0;
         }
-        int nRandom = (int) Math.floor(options.epsGreedy() * n);
-        List<Candidate> seeds = history.stream().filter(m -> Double.isFinite(m.seconds()))
-                .sorted(Comparator.comparingDouble(Measured::seconds)).limit(options.seeds())
-                .map(Measured::candidate).toList();
-        List<Candidate> best = search.search(seeds, model, n - nRandom, measured::contains, rng);
+        int total = n;
         Set<String> chosen = new HashSet<>();
         List<Candidate> batch = new ArrayList<>();
+        for (State s : extra) {
+            String key = search.key(s);
+            if (batch.size() < n && !measured.contains(key) && chosen.add(key)) {
+                try {
+                    // No genotype: it is measured and can be the best, but it does not seed evolution.
+                    batch.add(new Candidate(null, s, key, FeatureExtractor.extract(s).rows()));
+                } catch (RuntimeException invalid) {
+                    chosen.remove(key);
+                }
+            }
+        }
+        extra.clear();
+        n -= batch.size();
+        int nRandom = (int) Math.floor(options.epsGreedy() * n);
+        List<Candidate> seeds = history.stream().filter(m -> Double.isFinite(m.seconds()))
+                .filter(m -> m.candidate().genotype() != null)
+                .sorted(Comparator.comparingDouble(Measured::seconds)).limit(options.seeds())
+                .map(Measured::candidate).toList();
+        List<Candidate> best = n > 0 ? search.search(seeds, model, n - nRandom, measured::contains, rng) : List.of();
         for (Candidate c : best) {
             if (chosen.add(c.key())) {
                 batch.add(c);
             }
         }
-        List<Candidate> random = search.randomCandidates(n - batch.size(),
+        List<Candidate> random = search.randomCandidates(total - batch.size(),
                 k -> measured.contains(k) || chosen.contains(k), rng);
         lastRandom = random.size();
         batch.addAll(random);
@@ -221,6 +238,14 @@ public final class AutoTuner implements AutoCloseable {
         model.update(batch.stream().map(Candidate::features).toList(), tps);
         trials += batch.size();
         return batch.size();
+    }
+
+    /**
+     * Measures {@code program} (e.g. the static mode's schedule) first in the next round, unless it
+     * was measured before; it does not seed the evolution (it has no genotype).
+     */
+    public void addCandidate(State program) {
+        extra.add(program);
     }
 
     /** Runs rounds of {@code perRound} trials until {@code total} are measured or the space runs dry; returns the trials measured. */

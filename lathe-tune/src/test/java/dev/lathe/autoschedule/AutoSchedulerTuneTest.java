@@ -39,4 +39,16 @@ class AutoSchedulerTuneTest {
         AutoScheduler.tune(mm, 0, 40, records, more);
         assertTrue(more.keys.stream().noneMatch(measurer.keys::contains), "recorded candidates are not measured again");
     }
+
+    @Test
+    void theStaticModesProgramIsMeasuredFirstSoTuningNeverEndsBelowIt(@TempDir Path dir) {
+        SearchTask mm = SearchTask.of(Dags.matmul(32, 32, 16));
+        // A cost that prefers the static program over everything else.
+        String staticSteps = AutoScheduler.schedule(mm.dag(), mm.target()).steps().toString();
+        FakeMeasurer m = new FakeMeasurer(in -> in.state().steps().toString().equals(staticSteps) ? 1e-6 : 1e-3);
+        AutoScheduler.Tuned t = AutoScheduler.tune(mm, 0, 8, dir.resolve("mm.jsonl"), m);
+        assertEquals(staticSteps, m.states.getFirst().steps().toString());
+        assertEquals(staticSteps, t.best().steps().toString());
+        assertEquals(1e-6, t.bestSeconds());
+    }
 }
