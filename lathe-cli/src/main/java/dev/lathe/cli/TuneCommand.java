@@ -90,8 +90,16 @@ final class TuneCommand implements Runnable {
         Module naive = Build.build(task.dag(), "default");
         statical.setThreads(threads);
         naive.setThreads(threads);
-        double tTuned = median(KernelTimer.time(task, tuned.module(), 1, 5));
-        double tStatic = median(KernelTimer.time(task, statical, 1, 5));
+        // Tuned and static timed in turn, so that drifting load (the worker or the cost model's
+        // threads winding down) hits both alike.
+        List<Double> tt = new ArrayList<>();
+        List<Double> ts = new ArrayList<>();
+        for (int r = 0; r < 7; r++) {
+            tt.add(median(KernelTimer.time(task, tuned.module(), 1, 3)));
+            ts.add(median(KernelTimer.time(task, statical, 1, 3)));
+        }
+        double tTuned = median(tt);
+        double tStatic = median(ts);
         double tNaive = median(KernelTimer.time(task, naive, 1, 3));
         System.out.printf("%d trials in the records (tuning took %.0f s); records %s (curve %s)%n",
                 tuned.trials(), wall, file, TuningCurve.pngFor(file));
