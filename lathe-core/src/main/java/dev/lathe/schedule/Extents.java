@@ -18,6 +18,18 @@ public final class Extents {
         return all(st, rootExtents(st)).get(id);
     }
 
+    /**
+     * The constant extent of iterator {@code id} over the full domain, or -1 when it is symbolic,
+     * data-dependent or cannot be derived.
+     */
+    public static long constant(Stage st, int id) {
+        try {
+            return of(st, id) instanceof dev.lathe.ir.IntImm e ? e.value() : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The roots' extents over the operation's full domain. */
     public static List<Expr> rootExtents(Stage st) {
         List<Expr> out = new ArrayList<>();

@@ -411,15 +411,7 @@ final class Primitives {
     }
 
     static boolean consumes(Stage consumer, Stage producer) {
-        if (consumer.isPlaceholder()) {
-            return false;
-        }
-        for (Tensor t : consumer.op().inputs()) {
-            if (t.op() == producer.op()) {
-                return true;
-            }
-        }
-        return false;
+        return consumer.reads(producer);
     }
 
     // ---- helpers

@@ -138,4 +138,17 @@ public record Stage(Operation op, List<Iter> iters, List<Relation> relations, Li
     Stage withOp(Operation newOp) {
         return new Stage(newOp, iters, relations, leaves, location, autoUnrollMaxStep, unrollExplicit, storageAligns);
     }
+
+    /** Whether this stage's operation reads {@code producer}'s output directly. */
+    public boolean reads(Stage producer) {
+        if (isPlaceholder()) {
+            return false;
+        }
+        for (dev.lathe.te.Tensor t : op().inputs()) {
+            if (t.op() == producer.op()) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -245,25 +245,12 @@ public final class RandomAnnotation {
         return tryApply(s, new Step.Annotate(i, last.id(), IterAnnotation.VECTORIZE));
     }
 
-    /** The static extent over the full domain, or -1 when symbolic or data-dependent. */
     private static long extent(Stage st, Iter it) {
-        try {
-            return Extents.of(st, it.id()) instanceof IntImm e ? e.value() : -1;
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Extents.constant(st, it.id());
     }
 
     private static boolean reads(Stage consumer, Stage producer) {
-        if (consumer.isPlaceholder()) {
-            return false;
-        }
-        for (Tensor t : consumer.op().inputs()) {
-            if (t.op() == producer.op()) {
-                return true;
-            }
-        }
-        return false;
+        return consumer.reads(producer);
     }
 
     static State tryApply(State s, Step step) {

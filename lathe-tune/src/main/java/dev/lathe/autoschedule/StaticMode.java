@@ -580,11 +580,7 @@ public final class StaticMode {
     }
 
     private static long extent(Stage st, Iter it) {
-        try {
-            return Extents.of(st, it.id()) instanceof IntImm e ? e.value() : -1;
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Extents.constant(st, it.id());
     }
 
     private static State tryApply(State s, Step step) {
