@@ -1,5 +1,6 @@
 package dev.lathe.cli;
 
+import dev.lathe.bench.AutoTuneBench;
 import dev.lathe.bench.DefaultMatmulBench;
 import dev.lathe.bench.HandBsrBench;
 import dev.lathe.bench.HandConvBench;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -30,7 +31,14 @@ final class BenchCommand implements Runnable {
     @Option(names = "--tuners", split = ",", description = "template-tune: ga, xgb (default ${DEFAULT-VALUE})", defaultValue = "ga,xgb")
     java.util.List<String> tuners;
 
-    @Option(names = "--trials", description = "template-tune: measured trials per tuner (default ${DEFAULT-VALUE})", defaultValue = "200")
+    @Option(names = "--workloads", split = ",", description = "autotune: workload ids (default ${DEFAULT-VALUE})",
+            defaultValue = "MM1,C1")
+    java.util.List<String> workloads;
+
+    @Option(names = "--threads", description = "autotune: kernel threads (default ${DEFAULT-VALUE})", defaultValue = "2")
+    int threads;
+
+    @Option(names = "--trials", description = "template-tune, autotune: measured trials per tuner / workload (default ${DEFAULT-VALUE})", defaultValue = "200")
     int trials;
 
     @Option(names = "--records-dir", description = "template-tune: where records files go; a run continues the files it finds there (default ${DEFAULT-VALUE})",
@@ -46,6 +54,7 @@ final class BenchCommand implements Runnable {
             case "hand-bsr" -> HandBsrBench.run(repeats, System.out);
             case "measure-overhead" -> MeasureOverheadBench.run(System.out);
             case "static" -> StaticModeBench.run(repeats, System.out);
+            case "autotune" -> AutoTuneBench.run(workloads, trials, threads, recordsDir, repeats, System.out);
             case "template-tune" -> {
                 try {
                     TemplateTuneBench.run(workload, tuners, trials, recordsDir, repeats, System.out);
@@ -54,7 +63,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static");
+                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune");
         }
     }
 }
