@@ -5,9 +5,7 @@ import dev.lathe.ir.Binary;
 import dev.lathe.ir.BinaryOp;
 import dev.lathe.ir.Call;
 import dev.lathe.ir.Cast;
-import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
-import dev.lathe.ir.FloatImm;
 import dev.lathe.ir.IntImm;
 import dev.lathe.ir.Reduce;
 import dev.lathe.ir.Select;
@@ -28,9 +26,13 @@ import dev.lathe.tir.Seq;
 import dev.lathe.tir.Stmt;
 import dev.lathe.tir.Store;
 
+import static dev.lathe.autoschedule.feature.FeatureNames.ANN_KINDS;
+import static dev.lathe.autoschedule.feature.FeatureNames.ARITH;
+import static dev.lathe.autoschedule.feature.FeatureNames.BUF;
+import static dev.lathe.autoschedule.feature.FeatureNames.FLAGS;
+import static dev.lathe.autoschedule.feature.FeatureNames.INDEX;
+
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -87,68 +89,8 @@ public final class FeatureExtractor {
         }
     }
 
-    private static final String[] ARITH = {
-        "float_mad", "float_addsub", "float_mul", "float_div", "float_minmax", "float_neg", "float_cmp",
-        "float_exp", "float_log", "float_sqrt", "float_tanh_sigmoid_erf", "float_pow", "float_other_math",
-        "int_addsub", "int_mul", "int_divmod", "int_minmax", "int_neg", "int_cmp", "bool_op", "select", "cast",
-        "tensor_reads", "float_ops_total", "arith_intensity",
-    };
-    private static final String[] ANN_KINDS = {"vec", "unroll", "parallel"};
-    private static final String[] POS = {"inner_spatial", "middle_spatial", "outer_spatial", "inner_reduce",
-        "middle_reduce", "outer_reduce", "none"};
-    private static final String[] BUF = {
-        "acc_read", "acc_write", "acc_rw", "bytes", "unique_bytes", "lines", "unique_lines",
-        "reuse_loop", "reuse_serial", "reuse_none", "reuse_dis_iter", "reuse_dis_bytes", "reuse_ct",
-        "bytes_d_reuse_ct", "unique_bytes_d_reuse_ct", "lines_d_reuse_ct", "unique_lines_d_reuse_ct",
-        "stride", "data_dependent_index",
-    };
-    private static final String[] NEST = {
-        "num_loops", "nest_size", "inner_extent", "num_spatial_loops", "num_reduce_loops", "spatial_prod",
-        "reduce_prod", "is_reduction_update", "in_data_dependent_loop", "num_data_dependent_loops",
-        "num_symbolic_loops", "num_guards", "store_dtype_bytes", "store_scope_local", "store_scope_shared",
-        "store_scope_global", "store_alloc_bytes", "store_alloc_outer_prod", "alloc_local_count",
-        "alloc_local_bytes", "alloc_shared_count", "alloc_shared_bytes", "num_buffers", "num_stores",
-        "store_position", "pragma_auto_unroll_max_step", "pragma_unroll_explicit",
-    };
-
     /** The feature names, in row order. */
-    public static final List<String> NAMES;
-    private static final Map<String, Integer> INDEX = new HashMap<>();
-    /** Features that are 0/1 flags and are not log-transformed. */
-    private static final BitSet FLAGS = new BitSet();
-
-    static {
-        List<String> n = new ArrayList<>();
-        Collections.addAll(n, ARITH);
-        for (String k : ANN_KINDS) {
-            for (String f : new String[] {"num", "prod", "len_inner", "len_outer"}) {
-                n.add(k + "_" + f);
-            }
-            for (String p : POS) {
-                n.add(k + "_pos_" + p);
-            }
-        }
-        for (int b = 0; b < BUFFERS; b++) {
-            for (String f : BUF) {
-                n.add("b" + b + "_" + f);
-            }
-        }
-        Collections.addAll(n, NEST);
-        for (int i = 0; i < OUTER_EXTENTS; i++) {
-            n.add("outer_extent_" + i);
-        }
-        NAMES = List.copyOf(n);
-        for (int i = 0; i < NAMES.size(); i++) {
-            String s = NAMES.get(i);
-            INDEX.put(s, i);
-            if (s.contains("_pos_") || s.endsWith("acc_read") || s.endsWith("acc_write") || s.endsWith("acc_rw")
-                    || s.endsWith("reuse_loop") || s.endsWith("reuse_serial") || s.endsWith("reuse_none")
-                    || s.endsWith("data_dependent_index") || s.startsWith("store_scope_") || s.equals("is_reduction_update")
-                    || s.equals("in_data_dependent_loop") || s.equals("pragma_unroll_explicit")) {
-                FLAGS.set(i);
-            }
-        }
-    }
+    public static final List<String> NAMES = FeatureNames.NAMES;
 
     private FeatureExtractor() {
     }
@@ -337,7 +279,7 @@ public final class FeatureExtractor {
 
             // arithmetic
             double[] arith = new double[ARITH.length];
-            Counter c = new Counter(arith, site.lets());
+            OpCounter c = new OpCounter(arith, site.lets());
             for (Expr e : st.indices()) {
                 c.count(e);
             }
@@ -352,7 +294,7 @@ public final class FeatureExtractor {
                     floatOps += ARITH[i].equals("float_mad") ? 2 * arith[i] : arith[i];
                 }
             }
-            arith[idxArith("float_ops_total")] = floatOps;
+            arith[FeatureNames.arithIndex("float_ops_total")] = floatOps;
             for (int i = 0; i < ARITH.length; i++) {
                 v[INDEX.get(ARITH[i])] = arith[i];
             }
@@ -515,16 +457,7 @@ public final class FeatureExtractor {
             return out;
         }
 
-        private static int idxArith(String name) {
-            for (int i = 0; i < ARITH.length; i++) {
-                if (ARITH[i].equals(name)) {
-                    return i;
-                }
-            }
-            throw new IllegalStateException(name);
-        }
-
-        /** The {@link #BUF} features of one buffer (raw values). */
+        /** The {@link FeatureNames#BUF} features of one buffer (raw values). */
         private double[] bufferFeatures(String name, List<Access> as, List<Loop> loops, double prod, double[] suffixBytes) {
             int n = loops.size();
             double[] f = new double[BUF.length];
@@ -874,107 +807,6 @@ public final class FeatureExtractor {
                 }
                 default -> null;
             };
-        }
-    }
-
-    /** Counts operations by kind (unweighted; the caller multiplies by the loop nest size). */
-    private static final class Counter {
-        private final double[] out;
-        private final Map<Var, Expr> lets;
-
-        Counter(double[] out, Map<Var, Expr> lets) {
-            this.out = out;
-            this.lets = lets;
-        }
-
-        private void add(String name) {
-            out[Walk.idxArith(name)] += 1;
-        }
-
-        void count(Expr e) {
-            switch (e) {
-                case IntImm _, FloatImm _ -> {
-                }
-                case Var x -> {
-                    if (lets.containsKey(x)) {
-                        count(lets.get(x));
-                    }
-                }
-                case Binary b -> binary(b);
-                case Unary u -> {
-                    add(u.op() == UnaryOp.NOT ? "bool_op" : u.dtype().isFloat() ? "float_neg" : "int_neg");
-                    count(u.value());
-                }
-                case Call c -> {
-                    add(switch (c.fn()) {
-                        case EXP -> "float_exp";
-                        case LOG -> "float_log";
-                        case SQRT, RSQRT -> "float_sqrt";
-                        case TANH, SIGMOID, ERF -> "float_tanh_sigmoid_erf";
-                        case POW -> "float_pow";
-                        case ABS -> c.dtype().isFloat() ? "float_other_math" : "int_minmax";
-                        case FLOOR, CEIL, ROUND -> "float_other_math";
-                    });
-                    c.args().forEach(this::count);
-                }
-                case Cast c -> {
-                    add("cast");
-                    count(c.value());
-                }
-                case Select s -> {
-                    add("select");
-                    count(s.cond());
-                    count(s.then());
-                    count(s.otherwise());
-                }
-                case TensorRead r -> {
-                    add("tensor_reads");
-                    r.indices().forEach(this::count);
-                }
-                case Reduce r -> {
-                    r.sources().forEach(this::count);
-                    count(r.condition());
-                }
-            }
-        }
-
-        private static boolean isFloatMul(Expr e) {
-            return e instanceof Binary m && m.op() == BinaryOp.MUL && m.dtype().isFloat();
-        }
-
-        private void binary(Binary b) {
-            DType t = b.a().dtype();
-            BinaryOp op = b.op();
-            if (t.isFloat() && (op == BinaryOp.ADD || op == BinaryOp.SUB) && (isFloatMul(b.a()) || isFloatMul(b.b()))) {
-                Binary m = (Binary) (isFloatMul(b.a()) ? b.a() : b.b());
-                Expr other = m == b.a() ? b.b() : b.a();
-                add("float_mad");
-                count(m.a());
-                count(m.b());
-                count(other);
-                return;
-            }
-            if (op.isLogical()) {
-                add("bool_op");
-            } else if (op.isComparison()) {
-                add(t.isFloat() ? "float_cmp" : "int_cmp");
-            } else if (t.isFloat()) {
-                add(switch (op) {
-                    case ADD, SUB -> "float_addsub";
-                    case MUL -> "float_mul";
-                    case DIV -> "float_div";
-                    default -> "float_minmax";
-                });
-            } else {
-                add(switch (op) {
-                    case ADD, SUB -> "int_addsub";
-                    case MUL -> "int_mul";
-                    case MIN, MAX -> "int_minmax";
-                    default -> "int_divmod";
-                });
-            }
-            count(b.a());
-            count(b.b());
         }
     }
 }
