@@ -87,12 +87,6 @@ public final class AutoTuneBench {
                 best.add(b);
             }
         }
-        double fin = best.isEmpty() ? Double.POSITIVE_INFINITY : best.getLast();
-        for (int i = 0; i < best.size(); i++) {
-            if (best.get(i) <= fin / 0.95) {
-                return i + 1;
-            }
-        }
-        return best.size();
+        return best.isEmpty() ? 0 : TemplateTuneBench.trialsTo95(best.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

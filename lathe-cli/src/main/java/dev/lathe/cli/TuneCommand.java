@@ -2,11 +2,13 @@ package dev.lathe.cli;
 
 import dev.lathe.autoschedule.AutoScheduler;
 import dev.lathe.autoschedule.UserWorkload;
+import dev.lathe.bench.Timer;
 import dev.lathe.bench.Workloads;
 import dev.lathe.build.Build;
 import dev.lathe.measure.SearchTask;
 import dev.lathe.records.TuningCurve;
 import dev.lathe.runtime.Module;
+import dev.lathe.runtime.NDArray;
 import dev.lathe.schedule.State;
 import dev.lathe.template.KernelTimer;
 import picocli.CommandLine.Command;
@@ -72,13 +74,6 @@ final class TuneCommand implements Runnable {
             flops = w.flops();
         }
         Path file = records != null ? records : Path.of("lathe-records", id + ".jsonl");
-        try {
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot create the directory of " + file + ": " + e.getMessage(), e);
-        }
         System.out.println("== " + id + ": " + task.dag().outputs().getFirst().name() + " " + task.dag().outputs().getFirst().shape());
         long t0 = System.nanoTime();
         AutoScheduler.Tuned tuned = AutoScheduler.tune(task, flops, trials, file);
@@ -92,15 +87,11 @@ final class TuneCommand implements Runnable {
         naive.setThreads(threads);
         // Tuned and static timed in turn, so that drifting load (the worker or the cost model's
         // threads winding down) hits both alike.
-        List<Double> tt = new ArrayList<>();
-        List<Double> ts = new ArrayList<>();
-        for (int r = 0; r < 7; r++) {
-            tt.add(median(KernelTimer.time(task, tuned.module(), 1, 3)));
-            ts.add(median(KernelTimer.time(task, statical, 1, 3)));
-        }
-        double tTuned = median(tt);
-        double tStatic = median(ts);
-        double tNaive = median(KernelTimer.time(task, naive, 1, 3));
+        NDArray[] args = KernelTimer.arguments(task, 1).toArray(NDArray[]::new);
+        double[][] t = Timer.interleaved(7, () -> tuned.module().call(args), () -> statical.call(args));
+        double tTuned = Timer.median(t[0]);
+        double tStatic = Timer.median(t[1]);
+        double tNaive = Timer.median(Timer.time(() -> naive.call(args), 1, 3));
         System.out.printf("%d trials in the records (tuning took %.0f s); records %s (curve %s)%n",
                 tuned.trials(), wall, file, TuningCurve.pngFor(file));
         System.out.println(tuned.best());
@@ -135,11 +126,5 @@ final class TuneCommand implements Runnable {
 
     private static String gflops(double flops, double seconds) {
         return flops > 0 ? String.format("%.1f", flops / seconds / 1e9) : "–";
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        return s.get(s.size() / 2);
     }
 }
