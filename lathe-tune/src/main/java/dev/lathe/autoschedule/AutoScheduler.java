@@ -102,7 +102,7 @@ public final class AutoScheduler {
                 tuners.add(t);
                 resumed += t.resume();
                 // The static mode's program is measured first: tuning never ends below it.
-                t.addCandidate(schedule(j.task().dag(), j.task().target()));
+                t.addStaticCandidate(schedule(j.task().dag(), j.task().target()));
                 taskTuners.add(new SearchTaskTuner(j.name(), t, j.weight(), j.flops(), ""));
             }
             int budget = Math.max(0, trials - resumed);

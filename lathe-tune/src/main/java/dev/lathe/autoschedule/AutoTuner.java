@@ -95,7 +95,7 @@ public final class AutoTuner implements AutoCloseable {
     private final Set<String> measured = new HashSet<>();
     private final List<Measured> history = new ArrayList<>();
     /** Programs given from outside the search (the static mode's), measured first in the next round. */
-    private final List<State> extra = new ArrayList<>();
+    private final List<Candidate> extra = new ArrayList<>();
     private final RecordWriter writer;
     private final TuningProgress progress;
     private State bestState;
@@ -186,15 +186,9 @@ public final class AutoTuner implements AutoCloseable {
         int total = n;
         Set<String> chosen = new HashSet<>();
         List<Candidate> batch = new ArrayList<>();
-        for (State s : extra) {
-            String key = search.key(s);
-            if (batch.size() < n && !measured.contains(key) && chosen.add(key)) {
-                try {
-                    // No genotype: it is measured and can be the best, but it does not seed evolution.
-                    batch.add(new Candidate(null, s, key, FeatureExtractor.extract(s).rows()));
-                } catch (RuntimeException invalid) {
-                    chosen.remove(key);
-                }
+        for (Candidate c : extra) {
+            if (batch.size() < n && !measured.contains(c.key()) && chosen.add(c.key())) {
+                batch.add(c);
             }
         }
         extra.clear();
@@ -241,11 +235,29 @@ public final class AutoTuner implements AutoCloseable {
     }
 
     /**
-     * Measures {@code program} (e.g. the static mode's schedule) first in the next round, unless it
-     * was measured before; it does not seed the evolution (it has no genotype).
+     * Measures {@code program} first in the next round, unless it was measured before; it does not
+     * seed the evolution (it has no genotype). Invalid programs (that do not lower) are ignored.
      */
     public void addCandidate(State program) {
-        extra.add(program);
+        try {
+            extra.add(new Candidate(null, program, search.key(program), FeatureExtractor.extract(program).rows()));
+        } catch (RuntimeException invalid) {
+            // Not lowerable: nothing to measure.
+        }
+    }
+
+    /**
+     * Measures the static mode's program first in the next round (unless measured before); as a
+     * genotype of the search when the heuristics apply to one of its sketches, so that evolution
+     * mutates it from then on, else as {@code fallback} (e.g. {@link StaticMode#schedule}'s result).
+     */
+    public void addStaticCandidate(State fallback) {
+        Optional<Candidate> c = search.staticCandidate();
+        if (c.isPresent()) {
+            extra.add(c.get());
+        } else {
+            addCandidate(fallback);
+        }
     }
 
     /** Runs rounds of {@code perRound} trials until {@code total} are measured or the space runs dry; returns the trials measured. */

@@ -73,7 +73,9 @@ public final class EvolutionarySearch {
         /** Redraws where a stage that random annotation may move is computed. */
         COMPUTE_LOCATION,
         /** Redraws how many outer loops of a stage are fused and parallelized. */
-        PARALLEL
+        PARALLEL,
+        /** Switches between random annotation and the static mode's heuristics, keeping the tile lengths. */
+        ANNOTATION_STYLE
     }
 
     private final SearchTask task;
@@ -116,8 +118,21 @@ public final class EvolutionarySearch {
             return Optional.empty();
         }
         Sketch sketch = policy.sketches().get(g.sketch());
-        if (!validTiles(sketch, g.tiles())) {
+        boolean heuristic = g.choices().containsKey(StaticMode.STYLE);
+        if (!validTiles(sketch, g.tiles(), heuristic)) {
             return Optional.empty();
+        }
+        if (heuristic) {
+            try {
+                State s = StaticMode.program(sketch, g.tiles(), task.target());
+                if (s == null) {
+                    return Optional.empty();
+                }
+                Genotype full = new Genotype(g.sketch(), g.tiles(), Map.of(StaticMode.STYLE, 1));
+                return Optional.of(new Candidate(full, s, key(s), FeatureExtractor.extract(s).rows()));
+            } catch (RuntimeException invalid) {
+                return Optional.empty();
+            }
         }
         try {
             // Every decision is in the genotype once it came from annotate; a fixed seed keeps
@@ -131,7 +146,11 @@ public final class EvolutionarySearch {
         }
     }
 
-    private static boolean validTiles(Sketch sketch, long[][] tiles) {
+    /**
+     * Whether the tile lengths fit the sketch; only randomly annotated genotypes bound the innermost
+     * level (the heuristics keep a whole reduction innermost, where it accumulates in registers).
+     */
+    private static boolean validTiles(Sketch sketch, long[][] tiles, boolean heuristic) {
         if (tiles.length != sketch.tiles().size()) {
             return false;
         }
@@ -147,18 +166,38 @@ public final class EvolutionarySearch {
                 }
                 p *= l;
             }
-            if (p != Math.max(1, tile.extent()) || tiles[t][tiles[t].length - 1] > RandomAnnotation.MAX_INNERMOST) {
+            if (p != Math.max(1, tile.extent())
+                    || !heuristic && tiles[t][tiles[t].length - 1] > RandomAnnotation.MAX_INNERMOST) {
                 return false;
             }
         }
         return true;
     }
 
-    /** A random annotation of a random sketch; empty when it does not lower. */
+    /**
+     * A random sketch with random tile lengths, annotated at random or (with probability
+     * {@link #HEURISTIC_SHARE}) by the static mode's heuristics; empty when it does not lower.
+     */
     public Optional<Candidate> random(Random rng) {
         int k = rng.nextInt(policy.sketches().size());
         Sketch sketch = policy.sketches().get(k);
-        return decode(new Genotype(k, RandomAnnotation.tileSizes(sketch, rng), Map.of()));
+        Map<String, Integer> style = rng.nextDouble() < HEURISTIC_SHARE ? Map.of(StaticMode.STYLE, 1) : Map.of();
+        return decode(new Genotype(k, RandomAnnotation.tileSizes(sketch, rng), style));
+    }
+
+    /**
+     * The share of random programs annotated by the heuristics: random tile lengths with a vectorized,
+     * unrolled register tile and a parallel outer loop are far more often fast than fully random
+     * programs, while the other half keeps the search's reach.
+     */
+    static final double HEURISTIC_SHARE = 0.5;
+
+    /**
+     * The static mode's program as a candidate of this search (a genotype that evolution can mutate),
+     * if the static mode's heuristics apply to one of the sketches.
+     */
+    public Optional<Candidate> staticCandidate() {
+        return StaticMode.genotype(policy, task.target()).flatMap(this::decode);
     }
 
     /** Random candidates, distinct and not excluded, at most {@code n} (fewer when the space runs dry). */
@@ -183,6 +222,8 @@ public final class EvolutionarySearch {
             case UNROLL -> redraw(g, "unroll", RandomAnnotation.UNROLL_STEPS.length, rng).flatMap(this::decode);
             case COMPUTE_LOCATION -> redrawComputeLocation(g, rng).flatMap(this::decode);
             case PARALLEL -> redraw(g, "parallel.n", Integer.MAX_VALUE, rng).flatMap(this::decode);
+            case ANNOTATION_STYLE -> decode(new Genotype(g.sketch(), g.tiles(),
+                    g.choices().containsKey(StaticMode.STYLE) ? Map.of() : Map.of(StaticMode.STYLE, 1)));
         };
     }
 
@@ -214,7 +255,8 @@ public final class EvolutionarySearch {
         long p = primes.get(rng.nextInt(primes.size()));
         len[src] /= p;
         len[dst] *= p;
-        if (len[len.length - 1] > RandomAnnotation.MAX_INNERMOST) {
+        // A heuristic genotype may keep a long innermost level (a whole reduction); it may shrink, not grow.
+        if (dst == len.length - 1 && len[dst] > RandomAnnotation.MAX_INNERMOST) {
             return Optional.empty();
         }
         return Optional.of(new Genotype(g.sketch(), tiles, g.choices()));

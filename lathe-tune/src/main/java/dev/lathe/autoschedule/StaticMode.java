@@ -66,10 +66,9 @@ public final class StaticMode {
             SketchPolicy policy = new SketchPolicy(dag);
             List<Sketch> sketches = policy.sketches();
             for (Sketch sk : ranked(sketches)) {
-                State s = annotate(sk, target);
-                if (s != null && generates(s)) {
-                    State packed = pack(s, target);
-                    return packed != s && generates(packed) ? packed : s;
+                State s = program(sk, tileSizes(sk, target), target);
+                if (s != null) {
+                    return s;
                 }
             }
             Random rng = new Random(0);
@@ -83,6 +82,46 @@ public final class StaticMode {
             // Fall through to the initial state.
         }
         return State.initial(dag);
+    }
+
+    /**
+     * The static mode's choice as a genotype of {@code policy}'s sketches: the preferred sketch that
+     * generates code, its heuristic tile lengths, and the {@link #STYLE} choice that makes
+     * {@link EvolutionarySearch#decode} annotate it with these heuristics. Empty when no sketch gives a
+     * program this way (the static mode then falls back to random annotation).
+     */
+    static java.util.Optional<Genotype> genotype(SketchPolicy policy, Target target) {
+        try {
+            List<Sketch> sketches = policy.sketches();
+            for (Sketch sk : ranked(sketches)) {
+                long[][] tiles = tileSizes(sk, target);
+                if (program(sk, tiles, target) != null) {
+                    return java.util.Optional.of(new Genotype(sketches.indexOf(sk), tiles, Map.of(STYLE, 1)));
+                }
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // No static genotype.
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The choice key that marks a genotype decoded by these heuristics instead of random annotation;
+     * its form cannot collide with a {@code "<stage>:<decision>"} key of {@link RandomAnnotation}.
+     */
+    static final String STYLE = "all:static";
+
+    /**
+     * {@code sketch} with the given tile lengths, annotated by the heuristics and packed where it pays:
+     * null when a step fails or the program does not generate code.
+     */
+    static State program(Sketch sketch, long[][] tiles, Target target) {
+        State s = annotate(sketch, tiles, target);
+        if (s == null || !generates(s)) {
+            return null;
+        }
+        State packed = pack(s, target);
+        return packed != s && generates(packed) ? packed : s;
     }
 
     /** Sketches by preference: cache-write or fused tiling first, rfactor last, generation order otherwise. */
@@ -115,11 +154,11 @@ public final class StaticMode {
         }
     }
 
-    /** The sketch with heuristic tile sizes and annotations, or null if a step fails. */
-    static State annotate(Sketch sketch, Target target) {
+    /** The sketch with the given tile lengths and heuristic annotations, or null if a step fails. */
+    static State annotate(Sketch sketch, long[][] tiles, Target target) {
         State s;
         try {
-            s = keepSharedStagesAtRoot(sketch.fill(tileSizes(sketch, target)));
+            s = keepSharedStagesAtRoot(sketch.fill(tiles));
         } catch (RuntimeException e) {
             return null;
         }

@@ -179,4 +179,46 @@ class EvolutionarySearchTest {
             assertTrue(s[i - 1] >= s[i], "not sorted by score");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"matmul", "matmul+bias+relu", "conv2d", "softmax", "csr-mm", "depthwise", "bsr-mm"})
+    void theStaticProgramIsAGenotypeThatEvolutionMutates(String kind) {
+        Random rng = new Random(17 ^ kind.hashCode());
+        Dags.Case c = StaticModeTest.caseOf(kind, rng);
+        // Sparse DAGs are measured with their real index arrays: the case's inputs are the task inputs.
+        SearchTask task = new SearchTask(c.dag(), dev.lathe.measure.Target.host(), 0, c.inputs());
+        EvolutionarySearch es = new EvolutionarySearch(task, new SketchPolicy(task), EvolutionarySearch.Options.defaults());
+        Candidate seed = es.staticCandidate().orElseThrow();
+        assertEquals(StaticMode.schedule(c.dag(), task.target()).steps(), seed.state().steps(),
+                "the static candidate is the static mode's program");
+        assertEquals(Dags.check(c, seed.state()), null);
+        int mutants = 0;
+        for (int i = 0; i < 40; i++) {
+            Mutation m = i % 2 == 0 ? Mutation.TILE_SIZE : Mutation.values()[rng.nextInt(Mutation.values().length)];
+            Optional<Candidate> x = es.mutate(seed, m, rng);
+            if (x.isPresent()) {
+                mutants++;
+                assertEquals(null, Dags.check(c, x.get().state()), kind + " mutant by " + m);
+                // A decoded genotype decodes to the same program again.
+                assertEquals(x.get().key(), es.decode(x.get().genotype()).orElseThrow().key());
+            }
+        }
+        assertTrue(mutants > 0 || kind.equals("softmax"), kind + ": no mutant of the static program");
+    }
+
+    @Test
+    void randomProgramsMixHeuristicAndRandomAnnotation() {
+        Random rng = new Random(19);
+        EvolutionarySearch es = search("conv2d", rng);
+        int heuristic = 0;
+        int total = 0;
+        for (int i = 0; i < 60; i++) {
+            Optional<Candidate> c = es.random(rng);
+            if (c.isPresent()) {
+                total++;
+                heuristic += c.get().genotype().choices().containsKey(StaticMode.STYLE) ? 1 : 0;
+            }
+        }
+        assertTrue(heuristic > 0 && heuristic < total, heuristic + " of " + total);
+    }
 }

@@ -107,7 +107,7 @@ class StaticModeTest {
         Dags.Case c = caseOf(kind, new Random(3));
         for (Target t : List.of(AVX512, AVX2)) {
             Sketch best = StaticMode.ranked(new SketchPolicy(c.dag()).sketches()).getFirst();
-            State s = StaticMode.annotate(best, t);
+            State s = StaticMode.annotate(best, StaticMode.tileSizes(best, t), t);
             assertTrue(s != null && StaticMode.generates(s), kind + " on " + t.name() + ": " + best);
         }
     }
