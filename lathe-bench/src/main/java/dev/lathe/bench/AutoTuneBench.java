@@ -13,67 +13,76 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Auto-scheduling benchmark: per workload, the static mode and the tuned program after
- * {@code trials} measured trials (continuing {@code <recordsDir>/<id>.jsonl}, so a second run with
- * a larger budget extends the first), timed in turn in this process with the peer of the
- * workload (OpenBLAS SkylakeX sgemm for MM1/MM1-512, oneDNN for the NHWC convolutions C1–C4, C6),
- * plus the tuning wall time and the trials needed to reach 95% of the best.
+ * Auto-scheduling benchmark: per workload, the static mode and the tuned program after each
+ * checkpoint of measured trials (e.g. 200 and 1000, one search continuing from one to the next and
+ * from the records file {@code <recordsDir>/<id>.jsonl} of an earlier run), timed in turn
+ * in this process with the workload's {@link Peers peer}, plus the tuning wall time up to each
+ * checkpoint and the trials needed to reach 95% of the final best.
  */
 public final class AutoTuneBench {
     private AutoTuneBench() {
     }
 
-    public static void run(List<String> ids, int trials, int threads, Path recordsDir, int repeats, PrintStream out) {
-        out.printf("auto-scheduling, %d trials per workload, %d thread(s); kernels timed in turn, median of %d%n",
-                trials, threads, repeats);
-        out.println("| workload | trials | tuning wall (s) | trials to 95% | static (ms) | tuned (ms) | tuned GFLOP/s | peer | peer (ms) | peer time / tuned time |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+    public static void run(List<String> ids, List<Integer> checkpoints, int threads, Path recordsDir, int repeats,
+                           PrintStream out) {
+        List<Integer> cps = checkpoints.stream().sorted().distinct().toList();
+        if (cps.isEmpty() || cps.getFirst() < 1) {
+            throw new IllegalArgumentException("trial checkpoints must be >= 1, got " + checkpoints);
+        }
+        out.printf("auto-scheduling, %s trials per workload, %d thread(s); kernels timed in turn, median of %d%n",
+                cps, threads, repeats);
+        StringBuilder head = new StringBuilder("| workload | static (ms) |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (int c : cps) {
+            head.append(String.format(" %d trials (ms) | GFLOP/s | wall (s) |", c));
+            rule.append("---|---|---|");
+        }
+        head.append(" trials to 95% | static / tuned speed | peer | peer (ms) | peer time / tuned time |");
+        rule.append("---|---|---|---|---|");
+        out.println(head);
+        out.println(rule);
         for (String id : ids) {
             Workloads.Workload w = Workloads.get(id);
             SearchTask task = w.task().apply(threads);
             Path records = recordsDir.resolve(id + ".jsonl");
+            List<Module> tuned = new ArrayList<>();
+            List<Double> walls = new ArrayList<>();
             long t0 = System.nanoTime();
-            AutoScheduler.Tuned tuned = AutoScheduler.tune(task, w.flops(), trials, records);
-            double wall = (System.nanoTime() - t0) / 1e9;
+            AutoScheduler.tune(task, w.flops(), cps, records, t -> {
+                // Compiling the checkpoint's program counts in the wall time, as a user would wait for it.
+                walls.add((System.nanoTime() - t0) / 1e9);
+                t.module().setThreads(threads);
+                tuned.add(t.module());
+            });
             Module statical = Build.build(AutoScheduler.schedule(task.dag(), task.target()), "static");
             statical.setThreads(threads);
-            tuned.module().setThreads(threads);
             List<NDArray> args = KernelTimer.arguments(task, 5);
             NDArray[] argv = args.toArray(NDArray[]::new);
-            String peerName = "–";
-            Runnable peer = null;
-            if (id.startsWith("MM1") && OpenBlas.available() && HandMatmulBench.hasAvx512()) {
-                OpenBlas blas = OpenBlas.load("SkylakeX");
-                blas.threads(threads);
-                NDArray c = NDArray.zeros(args.get(2).dtype(), args.get(2).shape());
-                peerName = "OpenBLAS SkylakeX";
-                peer = () -> blas.sgemm(args.get(0), args.get(1), c);
-            } else if (id.matches("C[1-46]") && OneDnn.available()) {
-                long[] in = args.get(0).shape();
-                long[] wt = args.get(1).shape();
-                int k = (int) wt[0];
-                int pad = k / 2;
-                boolean biasRelu = id.equals("C6");
-                OneDnn.Conv conv = OneDnn.conv2d(OneDnn.Layout.NHWC, 1, (int) in[1], (int) in[2], (int) in[3], (int) wt[3],
-                        k, k, 1, pad, biasRelu, args.get(1));
-                NDArray dst = NDArray.zeros(args.getLast().dtype(), args.getLast().shape());
-                NDArray bias = biasRelu ? args.get(2) : null;
-                peerName = "oneDNN";
-                peer = () -> conv.run(threads, args.get(0), bias, dst);
-            }
-            List<Runnable> kernels = new ArrayList<>(List.of(() -> statical.call(argv), () -> tuned.module().call(argv)));
-            if (peer != null) {
-                kernels.add(peer);
-            }
+            Optional<Peers.Peer> peer = Peers.of(id, task, args, threads);
+            List<Runnable> kernels = new ArrayList<>();
+            kernels.add(() -> statical.call(argv));
+            tuned.forEach(m -> kernels.add(() -> m.call(argv)));
+            peer.ifPresent(p -> kernels.add(p.run()));
             double[][] t = Timer.interleaved(repeats, kernels.toArray(Runnable[]::new));
             double ts = Timer.median(t[0]);
-            double tt = Timer.median(t[1]);
-            String peerMs = peer == null ? "–" : String.format("%.3f", Timer.median(t[2]) * 1e3);
-            String ratio = peer == null ? "–" : String.format("%.2f", Timer.median(t[2]) / tt);
-            out.printf("| %s | %d | %.0f | %d | %.3f | %.3f | %.1f | %s | %s | %s |%n", id, tuned.trials(), wall,
-                    trialsTo95(task, records), ts * 1e3, tt * 1e3, w.flops() / tt / 1e9, peerName, peerMs, ratio);
+            double last = Timer.median(t[cps.size()]);
+            StringBuilder row = new StringBuilder(String.format("| %s | %.3f |", id, ts * 1e3));
+            for (int i = 0; i < cps.size(); i++) {
+                double tt = Timer.median(t[1 + i]);
+                row.append(String.format(" %.3f | %.1f | %.0f |", tt * 1e3, w.flops() / tt / 1e9, walls.get(i)));
+            }
+            row.append(String.format(" %d | %.2f |", trialsTo95(task, records), last / ts));
+            if (peer.isPresent()) {
+                double tp = Timer.median(t[cps.size() + 1]);
+                row.append(String.format(" %s | %.3f | %.2f |", peer.get().name(), tp * 1e3, tp / last));
+            } else {
+                row.append(" – | – | – |");
+            }
+            out.println(row);
+            out.flush();
         }
     }
 

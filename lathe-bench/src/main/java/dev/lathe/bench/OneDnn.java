@@ -66,13 +66,25 @@ public final class OneDnn {
         }
     }
 
+    public static Conv conv2d(Layout layout, int n, int h, int w, int ci, int co, int kh, int kw,
+                              int stride, int pad, boolean biasRelu, NDArray weights) {
+        return conv2d(layout, n, h, w, ci, co, kh, kw, stride, pad, 1, biasRelu, weights);
+    }
+
+    /**
+     * A grouped convolution ({@code groups} divides {@code ci} and {@code co}; depthwise when all three
+     * are equal), weights HWIGO for NHWC (for depthwise: Lathe's {@code [KH, KW, C, 1]}) or GOIHW for NCHW.
+     */
     public static synchronized Conv conv2d(Layout layout, int n, int h, int w, int ci, int co, int kh, int kw,
-                                           int stride, int pad, boolean biasRelu, NDArray weights) {
+                                           int stride, int pad, int groups, boolean biasRelu, NDArray weights) {
+        if (groups < 1 || ci % groups != 0 || co % groups != 0) {
+            throw new IllegalArgumentException("groups " + groups + " must divide ci " + ci + " and co " + co);
+        }
         bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment status = a.allocate(ValueLayout.JAVA_INT);
             MemorySegment handle = (MemorySegment) prepare.invokeExact(layout.ordinal(), n, h, w, ci, co, kh, kw,
-                    stride, pad, biasRelu ? 1 : 0, weights.segment(), status);
+                    stride, pad, groups, biasRelu ? 1 : 0, weights.segment(), status);
             if (handle.equals(MemorySegment.NULL)) {
                 throw new IllegalStateException("oneDNN could not create the convolution: dnnl_status_t "
                         + status.get(ValueLayout.JAVA_INT, 0));
@@ -98,7 +110,7 @@ public final class OneDnn {
         ValueLayout.OfInt i = ValueLayout.JAVA_INT;
         ValueLayout addr = ValueLayout.ADDRESS;
         prepare = linker.downcallHandle(shim.find("lathe_onednn_conv_prepare").orElseThrow(),
-                FunctionDescriptor.of(addr, i, i, i, i, i, i, i, i, i, i, i, addr, addr));
+                FunctionDescriptor.of(addr, i, i, i, i, i, i, i, i, i, i, i, i, addr, addr));
         run = linker.downcallHandle(shim.find("lathe_onednn_conv_run").orElseThrow(),
                 FunctionDescriptor.of(i, addr, i, addr, addr, addr));
     }

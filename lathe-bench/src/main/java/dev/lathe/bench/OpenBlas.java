@@ -92,6 +92,25 @@ public final class OpenBlas {
         }
     }
 
+    /** C[b,M,N] = A[b,M,K] · B[b,K,N] for every b, row-major: one sgemm per batch (the usual way without a batched BLAS). */
+    public void sgemmBatched(NDArray a, NDArray b, NDArray c) {
+        int batch = (int) a.dim(0);
+        int m = (int) a.dim(1);
+        int k = (int) a.dim(2);
+        int n = (int) b.dim(2);
+        long fa = 4L * m * k;
+        long fb = 4L * k * n;
+        long fc = 4L * m * n;
+        try {
+            for (int i = 0; i < batch; i++) {
+                sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1.0f, a.segment().asSlice(i * fa, fa), k,
+                        b.segment().asSlice(i * fb, fb), n, 0.0f, c.segment().asSlice(i * fc, fc), n);
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
     /** C[M,N] = A[M,K] · B[K,N], row-major. */
     public void sgemm(NDArray a, NDArray b, NDArray c) {
         int m = (int) a.dim(0);

@@ -16,25 +16,30 @@ typedef struct {
 
 #define CHECK(x) do { dnnl_status_t s_ = (x); if (s_ != dnnl_success) { *status = (int) s_; return NULL; } } while (0)
 
-/* layout: 0 = NHWC (weights HWIO), 1 = NCHW (weights OIHW). Returns NULL and sets *status on error. */
+/* layout: 0 = NHWC (weights HWIO; grouped: HWIGO), 1 = NCHW (weights OIHW; grouped: GOIHW).
+ * groups > 1 makes a grouped (depthwise when groups = ci = co) convolution.
+ * Returns NULL and sets *status on error. */
 void *lathe_onednn_conv_prepare(int layout, int n, int h, int w, int ci, int co, int kh, int kw,
-                                int stride, int pad, int bias_relu, const float *user_weights,
+                                int stride, int pad, int groups, int bias_relu, const float *user_weights,
                                 int *status) {
     lathe_onednn_conv *c = calloc(1, sizeof *c);
     *status = 0;
     int oh = (h + 2 * pad - kh) / stride + 1, ow = (w + 2 * pad - kw) / stride + 1;
-    dnnl_dims_t src_dims = {n, ci, h, w}, w_dims = {co, ci, kh, kw}, b_dims = {co}, dst_dims = {n, co, oh, ow};
+    dnnl_dims_t src_dims = {n, ci, h, w}, b_dims = {co}, dst_dims = {n, co, oh, ow};
+    dnnl_dims_t w_dims = {co, ci, kh, kw}, g_dims = {groups, co / groups, ci / groups, kh, kw};
+    int w_nd = groups > 1 ? 5 : 4;
+    const int64_t *w_shape = groups > 1 ? g_dims : w_dims;
     dnnl_dims_t strides = {stride, stride}, padding = {pad, pad};
     dnnl_format_tag_t act = layout == 0 ? dnnl_nhwc : dnnl_nchw;
-    dnnl_format_tag_t wtag = layout == 0 ? dnnl_hwio : dnnl_oihw;
+    dnnl_format_tag_t wtag = groups > 1 ? (layout == 0 ? dnnl_hwigo : dnnl_goihw) : (layout == 0 ? dnnl_hwio : dnnl_oihw);
     dnnl_memory_desc_t src_md, dst_md, b_md, w_any, w_user;
     CHECK(dnnl_engine_create(&c->engine, dnnl_cpu, 0));
     CHECK(dnnl_stream_create(&c->stream, c->engine, dnnl_stream_default_flags));
     CHECK(dnnl_memory_desc_init_by_tag(&src_md, 4, src_dims, dnnl_f32, act));
     CHECK(dnnl_memory_desc_init_by_tag(&dst_md, 4, dst_dims, dnnl_f32, act));
     CHECK(dnnl_memory_desc_init_by_tag(&b_md, 1, b_dims, dnnl_f32, dnnl_x));
-    CHECK(dnnl_memory_desc_init_by_tag(&w_any, 4, w_dims, dnnl_f32, dnnl_format_tag_any));
-    CHECK(dnnl_memory_desc_init_by_tag(&w_user, 4, w_dims, dnnl_f32, wtag));
+    CHECK(dnnl_memory_desc_init_by_tag(&w_any, w_nd, w_shape, dnnl_f32, dnnl_format_tag_any));
+    CHECK(dnnl_memory_desc_init_by_tag(&w_user, w_nd, w_shape, dnnl_f32, wtag));
     dnnl_convolution_desc_t cd;
     CHECK(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct, &src_md,
                                              &w_any, bias_relu ? &b_md : NULL, &dst_md, strides, padding, padding));

@@ -69,4 +69,18 @@ class PeersTest {
         }
         assertTrue(worst < 1e-4, "peer differs from Lathe by " + worst);
     }
+
+    /** Every workload's peer (batched sgemm, NCHW, strided and depthwise oneDNN, plain loops) computes Lathe's result. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"MM2b", "C1-NCHW", "C5", "C6", "D1", "R1"})
+    void eachWorkloadsPeerMatchesLathe(String id) {
+        dev.lathe.measure.SearchTask task = Workloads.get(id).task().apply(1);
+        List<NDArray> args = dev.lathe.template.KernelTimer.arguments(task, 5);
+        java.util.Optional<Peers.Peer> peer = Peers.of(id, task, args, 1);
+        assumeTrue(peer.isPresent(), "the peer library of " + id + " is not installed");
+        Module lathe = Build.build(dev.lathe.autoschedule.AutoScheduler.schedule(task.dag(), task.target()), "peer_" + id.replace('-', '_'));
+        lathe.call(args.toArray(NDArray[]::new));
+        peer.get().run().run();
+        assertClose(args.getLast(), peer.get().out());
+    }
 }

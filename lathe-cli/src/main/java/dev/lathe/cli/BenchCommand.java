@@ -31,15 +31,16 @@ final class BenchCommand implements Runnable {
     @Option(names = "--tuners", split = ",", description = "template-tune: ga, xgb (default ${DEFAULT-VALUE})", defaultValue = "ga,xgb")
     java.util.List<String> tuners;
 
-    @Option(names = "--workloads", split = ",", description = "autotune: workload ids (default ${DEFAULT-VALUE})",
+    @Option(names = "--workloads", split = ",", description = "autotune: workload ids, or ALL for every dense single operator (default ${DEFAULT-VALUE})",
             defaultValue = "MM1,C1")
     java.util.List<String> workloads;
 
     @Option(names = "--threads", description = "autotune: kernel threads (default ${DEFAULT-VALUE})", defaultValue = "2")
     int threads;
 
-    @Option(names = "--trials", description = "template-tune, autotune: measured trials per tuner / workload (default ${DEFAULT-VALUE})", defaultValue = "200")
-    int trials;
+    @Option(names = "--trials", description = "template-tune: measured trials per tuner; autotune: trial checkpoints per workload, e.g. 200,1000 (default ${DEFAULT-VALUE})",
+            split = ",", defaultValue = "200")
+    java.util.List<Integer> trials;
 
     @Option(names = "--records-dir", description = "template-tune: where records files go; a run continues the files it finds there (default ${DEFAULT-VALUE})",
             defaultValue = "lathe-records")
@@ -54,10 +55,11 @@ final class BenchCommand implements Runnable {
             case "hand-bsr" -> HandBsrBench.run(repeats, System.out);
             case "measure-overhead" -> MeasureOverheadBench.run(System.out);
             case "static" -> StaticModeBench.run(repeats, System.out);
-            case "autotune" -> AutoTuneBench.run(workloads, trials, threads, recordsDir, repeats, System.out);
+            case "autotune" -> AutoTuneBench.run(workloads.equals(java.util.List.of("ALL")) ? autotuneAll() : workloads,
+                    trials, threads, recordsDir, repeats, System.out);
             case "template-tune" -> {
                 try {
-                    TemplateTuneBench.run(workload, tuners, trials, recordsDir, repeats, System.out);
+                    TemplateTuneBench.run(workload, tuners, trials.getLast(), recordsDir, repeats, System.out);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -65,5 +67,10 @@ final class BenchCommand implements Runnable {
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
                     + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune");
         }
+    }
+
+    /** The dense single-operator workloads (sparse ones have their own benchmark). */
+    private static java.util.List<String> autotuneAll() {
+        return dev.lathe.bench.Workloads.ids().stream().filter(id -> !id.startsWith("S")).toList();
     }
 }

@@ -60,6 +60,25 @@ public final class AutoScheduler {
         return tune(List.of(new Job("task", task, 1, flops)), trials, records).getFirst();
     }
 
+    /**
+     * Tunes one task in one search up to each of {@code checkpoints} (ascending totals of trials in
+     * {@code records}, counting those of an earlier run), handing the best program so far, compiled,
+     * to {@code atCheckpoint} at each: unlike separate calls of {@link #tune(SearchTask, double, int, Path)},
+     * the evolution keeps its population of measured programs from one checkpoint to the next.
+     */
+    public static void tune(SearchTask task, double flops, List<Integer> checkpoints, Path records,
+                            java.util.function.Consumer<Tuned> atCheckpoint) {
+        for (int i = 0; i < checkpoints.size(); i++) {
+            if (checkpoints.get(i) < 0 || i > 0 && checkpoints.get(i) < checkpoints.get(i - 1)) {
+                throw new IllegalArgumentException("checkpoints must be ascending trial counts >= 0, got " + checkpoints);
+            }
+        }
+        RunOptions run = RunOptions.defaults().withTiming(1, 3, 20).withTimeoutSeconds(10);
+        try (LocalMeasurer measurer = LocalMeasurer.create(run)) {
+            run(List.of(new Job("task", task, 1, flops)), checkpoints, records, measurer, 16, atCheckpoint);
+        }
+    }
+
     /** {@link #tune(SearchTask, double, int, Path)} with a given measurer. */
     public static Tuned tune(SearchTask task, double flops, int trials, Path records, Measurer measurer) {
         return tune(List.of(new Job("task", task, 1, flops)), trials, records, measurer, 16).getFirst();
@@ -80,6 +99,18 @@ public final class AutoScheduler {
 
     /** {@link #tune(List, int, Path)} with a given measurer and round size. */
     public static List<Tuned> tune(List<Job> jobs, int trials, Path records, Measurer measurer, int perRound) {
+        List<Tuned> out = new ArrayList<>();
+        run(jobs, List.of(trials), records, measurer, perRound, out::add);
+        return out;
+    }
+
+    /**
+     * Tunes the jobs up to each checkpoint in turn (one task: its own search; several: the task
+     * scheduler shares each increment) and hands every job's best program to {@code sink} after each.
+     */
+    private static void run(List<Job> jobs, List<Integer> checkpoints, Path records, Measurer measurer, int perRound,
+                            java.util.function.Consumer<Tuned> sink) {
+        int trials = checkpoints.getLast();
         try {
             if (records.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(records.toAbsolutePath().getParent());
@@ -105,27 +136,29 @@ public final class AutoScheduler {
                 t.addStaticCandidate(schedule(j.task().dag(), j.task().target()));
                 taskTuners.add(new SearchTaskTuner(j.name(), t, j.weight(), j.flops(), ""));
             }
-            int budget = Math.max(0, trials - resumed);
-            if (budget > 0) {
-                if (jobs.size() == 1) {
-                    tuners.getFirst().tune(budget, perRound);
-                } else {
-                    new TaskScheduler(taskTuners, TaskSchedulerOptions.defaults(budget).withTrialsPerRound(perRound)).run();
+            int done = resumed;
+            for (int checkpoint : checkpoints) {
+                int budget = Math.max(0, checkpoint - done);
+                if (budget > 0) {
+                    if (jobs.size() == 1) {
+                        tuners.getFirst().tune(budget, perRound);
+                    } else {
+                        new TaskScheduler(taskTuners, TaskSchedulerOptions.defaults(budget).withTrialsPerRound(perRound)).run();
+                    }
                 }
-            }
-            List<Tuned> out = new ArrayList<>();
-            for (int i = 0; i < jobs.size(); i++) {
-                Job j = jobs.get(i);
-                AutoTuner t = tuners.get(i);
-                State best = t.bestState().orElseGet(() -> schedule(j.task().dag(), j.task().target()));
-                Module m = Build.build(best, "tuned");
-                m.setThreads(j.task().threads());
-                out.add(new Tuned(j.name(), best, m, t.bestSeconds(), t.trials() + t.resumed()));
+                done = tuners.stream().mapToInt(t -> t.trials() + t.resumed()).sum();
+                for (int i = 0; i < jobs.size(); i++) {
+                    Job j = jobs.get(i);
+                    AutoTuner t = tuners.get(i);
+                    State best = t.bestState().orElseGet(() -> schedule(j.task().dag(), j.task().target()));
+                    Module m = Build.build(best, "tuned");
+                    m.setThreads(j.task().threads());
+                    sink.accept(new Tuned(j.name(), best, m, t.bestSeconds(), t.trials() + t.resumed()));
+                }
             }
             if (Files.exists(records)) {
                 TuningCurve.write(records);
             }
-            return out;
         } finally {
             tuners.forEach(AutoTuner::close);
             models.forEach(XgbCostModel::close);

@@ -96,6 +96,8 @@ public final class AutoTuner implements AutoCloseable {
     private final List<Measured> history = new ArrayList<>();
     /** Programs given from outside the search (the static mode's), measured first in the next round. */
     private final List<Candidate> extra = new ArrayList<>();
+    /** Seconds of each resumed record by candidate key (+∞ for failures). */
+    private final java.util.Map<String, Double> resumedSeconds = new java.util.HashMap<>();
     private final RecordWriter writer;
     private final TuningProgress progress;
     private State bestState;
@@ -150,6 +152,7 @@ public final class AutoTuner implements AutoCloseable {
                 continue;
             }
             n++;
+            resumedSeconds.put(r.candidateKey(), r.ok() ? r.meanCost() : Double.POSITIVE_INFINITY);
             State s;
             try {
                 s = r.toState(task.dag());
@@ -253,10 +256,13 @@ public final class AutoTuner implements AutoCloseable {
      */
     public void addStaticCandidate(State fallback) {
         Optional<Candidate> c = search.staticCandidate();
-        if (c.isPresent()) {
-            extra.add(c.get());
-        } else {
+        if (c.isEmpty()) {
             addCandidate(fallback);
+        } else if (resumedSeconds.containsKey(c.get().key())) {
+            // Measured in an earlier run: not again, but it seeds this run's evolution with its recorded time.
+            history.add(new Measured(c.get(), resumedSeconds.get(c.get().key())));
+        } else {
+            extra.add(c.get());
         }
     }
 
