@@ -89,6 +89,18 @@ public final class Elementwise {
         return arithmetic(a, b, a.dtype().isInt() ? BinaryOp.FLOORDIV : BinaryOp.DIV, "divide");
     }
 
+    /** Division rounding toward zero for integers (as C's {@code /}), true division for floats. */
+    public static Tensor truncDivide(Tensor a, Tensor b) {
+        return arithmetic(a, b, a.dtype().isInt() ? BinaryOp.TRUNCDIV : BinaryOp.DIV, "trunc_divide");
+    }
+
+    /** {@code a^b} with broadcasting, for float operands of one dtype. */
+    public static Tensor power(Tensor a, Tensor b) {
+        Dims.requireSameDtype(a, b, "power");
+        Dims.requireFloat(a, "power");
+        return broadcastBinary(a, b, Te::pow, "power");
+    }
+
     public static Tensor maximum(Tensor a, Tensor b) {
         return arithmetic(a, b, BinaryOp.MAX, "maximum");
     }
@@ -141,7 +153,7 @@ public final class Elementwise {
     }
 
     /** The index into {@code t} for a point of the broadcast output: trailing dimensions aligned, broadcast ones at 0. */
-    private static List<Expr> broadcastIndex(Tensor t, List<Var> out) {
+    static List<Expr> broadcastIndex(Tensor t, List<Var> out) {
         int offset = out.size() - t.ndim();
         List<Expr> idx = new ArrayList<>(t.ndim());
         for (int d = 0; d < t.ndim(); d++) {
