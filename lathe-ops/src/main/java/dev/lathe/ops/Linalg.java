@@ -2,9 +2,7 @@ package dev.lathe.ops;
 
 import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
-import dev.lathe.ir.IntImm;
 import dev.lathe.ir.IterVar;
-import dev.lathe.ir.Var;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
@@ -156,27 +154,17 @@ public final class Linalg {
             List<Expr> ia = new ArrayList<>();
             List<Expr> ib = new ArrayList<>();
             if (!rowVector) {
-                ia.addAll(batchIndex(batchA, v.subList(0, nb)));
+                ia.addAll(Elementwise.broadcastIndex(batchA, v.subList(0, nb)));
                 ia.add(v.get(nb));
             }
             ia.add(k.var());
-            ib.addAll(batchIndex(batchB, v.subList(0, nb)));
+            ib.addAll(Elementwise.broadcastIndex(batchB, v.subList(0, nb)));
             ib.add(k.var());
             if (!colVector) {
                 ib.add(v.getLast());
             }
             return sum(a.get(ia).mul(b.get(ib)), k);
         }, name);
-    }
-
-    /** The index into an operand's batch dimensions for a point of the broadcast batch. */
-    private static List<Expr> batchIndex(List<Expr> dims, List<Var> out) {
-        int offset = out.size() - dims.size();
-        List<Expr> idx = new ArrayList<>();
-        for (int d = 0; d < dims.size(); d++) {
-            idx.add(Dims.is(dims.get(d), 1) ? IntImm.of(0) : out.get(offset + d));
-        }
-        return idx;
     }
 
     private static void checkOperands(Tensor a, Tensor b, int rank, DType outDtype, String what) {

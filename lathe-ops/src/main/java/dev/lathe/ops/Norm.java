@@ -7,6 +7,7 @@ import dev.lathe.ir.Var;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.lathe.te.Te.computeN;
@@ -96,7 +97,8 @@ public final class Norm {
      * {@code (x - mean) / sqrt(var + eps) · scale + bias}, with mean and the biased variance taken
      * over those axes, and {@code scale} and {@code bias} (null for none) broadcasting to
      * {@code x.shape[axis:]}. Stages: {@code <name>_mean_sum}, {@code <name>_mean},
-     * {@code <name>_var_sum}, {@code <name>_var}, {@code <name>}.
+     * {@code <name>_dev} (x - mean), {@code <name>_sq}, {@code <name>_var_sum}, {@code <name>_var}
+     * and {@code <name>}.
      */
     public static Tensor layerNorm(Tensor x, Tensor scale, Tensor bias, int axis, double eps, String name) {
         Dims.requireFloat(x, "layerNorm");
@@ -105,7 +107,7 @@ public final class Norm {
             throw new IllegalArgumentException("layerNorm: eps must be a non-negative number, got " + eps);
         }
         List<Expr> inner = x.shape().subList(a, x.ndim());
-        for (Tensor t : java.util.Arrays.asList(scale, bias)) {
+        for (Tensor t : Arrays.asList(scale, bias)) {
             if (t != null) {
                 Dims.requireSameDtype(x, t, "layerNorm");
                 List<Expr> b = Elementwise.broadcastShape(inner, t.shape());

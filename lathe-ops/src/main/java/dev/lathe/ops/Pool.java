@@ -122,8 +122,8 @@ public final class Pool {
         int extraH = 0;
         int extraW = 0;
         if (ceilMode) {
-            long ih = Transform.literalShape(input, what + " with ceil mode")[h];
-            long iw = Transform.literalShape(input, what + " with ceil mode")[w];
+            long ih = Dims.literal(input.shape().get(h), what + " with ceil mode: the input height");
+            long iw = Dims.literal(input.shape().get(w), what + " with ceil mode: the input width");
             long[] rh = ceilExtent(ih, pad.top(), pad.bottom(), p.kernel().h(), dilation.h(), p.stride().h());
             long[] rw = ceilExtent(iw, pad.left(), pad.right(), p.kernel().w(), dilation.w(), p.stride().w());
             oh = IntImm.of(rh[0]);
@@ -150,28 +150,24 @@ public final class Pool {
 
     /** The mean over every axis from 2 on of {@code x[N, C, ...]}, kept as extent 1: {@code [N, C, 1, ...]}. */
     public static Tensor globalAvgPool(Tensor x, String name) {
-        if (x.ndim() < 3) {
-            throw new IllegalArgumentException("globalAvgPool needs x of rank >= 3 ([N, C, spatial...]), but "
-                    + x.name() + " has shape " + x.shape());
-        }
-        int[] axes = new int[x.ndim() - 2];
-        for (int d = 0; d < axes.length; d++) {
-            axes[d] = d + 2;
-        }
-        return Reduction.reduceAxes(x, Reduction.Kind.MEAN, axes, true, false, name);
+        return Reduction.reduceAxes(x, Reduction.Kind.MEAN, spatialAxes(x, "globalAvgPool"), true, false, name);
     }
 
     /** The maximum over every axis from 2 on of {@code x[N, C, ...]}, kept as extent 1. */
     public static Tensor globalMaxPool(Tensor x, String name) {
+        return Reduction.reduceAxes(x, Reduction.Kind.MAX, spatialAxes(x, "globalMaxPool"), true, false, name);
+    }
+
+    private static int[] spatialAxes(Tensor x, String what) {
         if (x.ndim() < 3) {
-            throw new IllegalArgumentException("globalMaxPool needs x of rank >= 3 ([N, C, spatial...]), but "
+            throw new IllegalArgumentException(what + " needs x of rank >= 3 ([N, C, spatial...]), but "
                     + x.name() + " has shape " + x.shape());
         }
         int[] axes = new int[x.ndim() - 2];
         for (int d = 0; d < axes.length; d++) {
             axes[d] = d + 2;
         }
-        return Reduction.reduceAxes(x, Reduction.Kind.MAX, axes, true, false, name);
+        return axes;
     }
 
     private static List<Expr> windowIndex(List<Var> v, Layout layout, Pool2dParams p, Size2d dilation, Var ry, Var rx) {

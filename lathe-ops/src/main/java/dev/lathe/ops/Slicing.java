@@ -65,7 +65,7 @@ public final class Slicing {
     /** Splits {@code x} along {@code axis} into parts of the given literal lengths, which must add up to the extent. */
     public static List<Tensor> split(Tensor x, int axis, long[] lengths, String name) {
         int a = Dims.axis(axis, x.ndim(), "split");
-        long extent = literalExtent(x, a, "split");
+        long extent = Dims.literal(x.shape().get(a), "split: axis " + a + " of " + x.name());
         long sum = 0;
         for (long l : lengths) {
             if (l <= 0) {
@@ -94,7 +94,7 @@ public final class Slicing {
      */
     public static List<Tensor> split(Tensor x, int axis, int parts, String name) {
         int a = Dims.axis(axis, x.ndim(), "split");
-        long extent = literalExtent(x, a, "split");
+        long extent = Dims.literal(x.shape().get(a), "split: axis " + a + " of " + x.name());
         if (parts <= 0 || parts > extent) {
             throw new IllegalArgumentException("split: cannot split extent " + extent + " of " + x.name()
                     + " into " + parts + " non-empty parts; use 1.." + extent);
@@ -139,7 +139,7 @@ public final class Slicing {
             if (s == 0) {
                 throw new IllegalArgumentException("slice: step " + k + " is 0; steps must be non-zero");
             }
-            long dim = literalExtent(x, a, "slice");
+            long dim = Dims.literal(x.shape().get(a), "slice: axis " + a + " of " + x.name());
             long b = starts[k] < 0 ? saturatedAdd(starts[k], dim) : starts[k];
             long e = ends[k] < 0 ? saturatedAdd(ends[k], dim) : ends[k];
             long count;
@@ -213,15 +213,6 @@ public final class Slicing {
     private static Expr add(Expr a, Expr b) {
         OptionalLong cb = Dims.constant(b);
         return cb.isPresent() ? Dims.plus(a, cb.getAsLong()) : Dims.is(a, 0) ? b : a.add(b);
-    }
-
-    private static long literalExtent(Tensor x, int axis, String what) {
-        OptionalLong c = Dims.constant(x.shape().get(axis));
-        if (c.isEmpty()) {
-            throw new IllegalArgumentException(what + " needs a literal extent on axis " + axis + ", but " + x.name()
-                    + " has " + x.shape().get(axis) + " there; bind the size variable first");
-        }
-        return c.getAsLong();
     }
 
     private static long clamp(long v, long lo, long hi) {

@@ -8,7 +8,6 @@ import dev.lathe.te.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 
 import static dev.lathe.te.Te.computeN;
 
@@ -239,12 +238,7 @@ public final class Transform {
     static long[] literalShape(Tensor x, String what) {
         long[] s = new long[x.ndim()];
         for (int d = 0; d < s.length; d++) {
-            OptionalLong c = Dims.constant(x.shape().get(d));
-            if (c.isEmpty()) {
-                throw new IllegalArgumentException(what + " needs literal dimensions, but dimension " + d + " of "
-                        + x.name() + " is " + x.shape().get(d) + "; bind the size variable first");
-            }
-            s[d] = c.getAsLong();
+            s[d] = Dims.literal(x.shape().get(d), what + ": dimension " + d + " of " + x.name());
         }
         return s;
     }
