@@ -30,7 +30,7 @@ public final class Activation {
      */
     public static Tensor clip(Tensor x, Number lo, Number hi, String name) {
         Dims.requireNumeric(x, "clip");
-        if (lo instanceof Double d && d.isNaN() || hi instanceof Double h && h.isNaN()) {
+        if (isNaN(lo) || isNaN(hi)) {
             throw new IllegalArgumentException("clip: a bound is NaN; give a number or null for no bound");
         }
         Expr low = lo == null ? null : Promote.literal(lo, x.dtype());
@@ -82,5 +82,9 @@ public final class Activation {
     public static Tensor neg(Tensor x, String name) {
         Dims.requireNumeric(x, "neg");
         return Elementwise.map(x, Expr::neg, name);
+    }
+
+    private static boolean isNaN(Number n) {
+        return n != null && Double.isNaN(n.doubleValue());
     }
 }

@@ -1,6 +1,7 @@
 package dev.lathe.ops;
 
 import dev.lathe.ir.DType;
+import dev.lathe.ir.Var;
 import dev.lathe.ops.GraphNaiveOps.Nd;
 import dev.lathe.runtime.NDArray;
 import dev.lathe.te.Tensor;
@@ -13,6 +14,7 @@ import java.util.List;
 import static dev.lathe.ops.TestData.assertClose;
 import static dev.lathe.ops.TestData.assertRejected;
 import static dev.lathe.te.Te.placeholder;
+import static dev.lathe.te.Te.sizeVar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -189,5 +191,35 @@ class TransformTest {
         KernelCheck.Result r = KernelCheck.of(row).name("gather0").seed(750).input(scalarIndex, NDArray.of(new long[] {-2})).run();
         matches(GraphNaiveOps.gather(input(r, data), new long[] {-2}, new int[0], 0), r, row);
         assertRejected(() -> Slicing.gather(data, f32("i", 2), 0, "g"), "int32 or int64");
+    }
+
+    @Test
+    void symbolicBatchThroughTheGraphOps() {
+        Var n = sizeVar("n");
+        Tensor x = placeholder(List.of(n, 3, 4), DType.FLOAT32, "x");
+        Tensor y = placeholder(List.of(n, 2, 4), DType.FLOAT32, "y");
+        Tensor joined = Slicing.concat(List.of(x, y, x), 1, "joined");
+        Tensor t = Transform.transpose(joined, new int[] {0, 2, 1}, "t");
+        Tensor u = Transform.unsqueeze(t, new int[] {1}, "u");
+        Tensor prod = Linalg.matmulNd(u, placeholder(List.of(8, 5), DType.FLOAT32, "w"), "prod");
+        Tensor mean = Reduction.reduceAxes(prod, Reduction.Kind.MEAN, new int[] {-1, 2}, false, false, "mean");
+        Tensor indices = placeholder(List.of(2), DType.INT64, "indices");
+        Tensor picked = Slicing.gather(mean, indices, 0, "picked");
+        Tensor sm = Norm.softmax(picked, -1);
+        assertEquals("[n, 8, 4]", joined.shape().toString());
+        assertEquals("[n, 1, 4, 5]", prod.shape().toString());
+        assertEquals("[2, 1]", picked.shape().toString());
+        KernelCheck.Result r = KernelCheck.of(mean, sm).name("symbolic_graph").seed(760).size(n, 3)
+                .input(indices, NDArray.of(new long[] {-1, 0}, 2)).run();
+        assertArrayEquals(new long[] {3, 1}, r.compiled(mean).shape());
+        Nd cat = GraphNaiveOps.concat(List.of(input(r, x), input(r, y), input(r, x)), 1);
+        Nd tr = new Nd(NaiveOps.permute(cat.data(), cat.shape(), 0, 2, 1), new int[] {3, 1, 4, 8});
+        Tensor w = r.inputs().keySet().stream().filter(k -> k.name().equals("w")).findFirst().orElseThrow();
+        Nd expected = GraphNaiveOps.reduce(GraphNaiveOps.matmulNd(tr, input(r, w)), Reduction.Kind.MEAN, new int[] {2, 3}, false);
+        matches(expected, r, mean, 1e-5);
+        for (float v : r.compiled(sm).toFloatArray()) {
+            assertEquals(1f, v, "softmax over an axis of extent 1");
+        }
+        assertRejected(() -> Transform.reshape(x, new long[] {-1}, "e"), "dimension 0 of x", "must be literal");
     }
 }
