@@ -22,6 +22,9 @@ final class ShapeOps {
     }
 
     static void register(Map<String, OpTable.OpDef> t) {
+        add(t, "Constant", ctx -> {
+            throw new IllegalStateException(ctx.node().label() + " is folded by type inference, never lowered");
+        });
         add(t, "Reshape", ShapeOps::reshape, 1);
         add(t, "Flatten", ctx -> {
             Tensor x = ctx.in(0);
