@@ -19,7 +19,7 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
 
     /** Lowers a node with its inputs typed from {@code types} and the values in {@code known}. */
     public static NodeLowering of(Node node, int opset, Map<String, TensorType> types, Map<String, Constant> known) {
-        OpTable.OpDef def = OpTable.of(node);
+        OpTable.OpDef def = OpTable.of(node, opset);
         List<Tensor> ins = new ArrayList<>();
         List<Constant> values = new ArrayList<>();
         for (int i = 0; i < node.inputs().size(); i++) {

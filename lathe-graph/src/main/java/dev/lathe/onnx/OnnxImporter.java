@@ -37,8 +37,8 @@ import java.util.Map;
  * name gets a fresh one. Every node's operator must be in {@link OpTable}.
  */
 public final class OnnxImporter {
-    /** The oldest default-domain opset whose operator semantics Lathe implements. */
-    public static final int MIN_OPSET = 13;
+    /** The oldest default-domain opset read; see {@link OpTable#OLDEST_OPSET} for which operators need a newer one. */
+    public static final int MIN_OPSET = OpTable.OLDEST_OPSET;
 
     private final Map<String, Dim> symbols = new HashMap<>();
 
@@ -71,8 +71,8 @@ public final class OnnxImporter {
             }
         }
         if (opset < MIN_OPSET) {
-            throw new OnnxFormatException(what + " imports opset " + opset + " of the default domain; Lathe reads "
-                    + "opset " + MIN_OPSET + " and later (convert the model with onnx.version_converter)");
+            throw new OnnxFormatException(what + " imports opset " + opset + " of the default domain; it must import "
+                    + "the default domain (opset 13 or later; older ones where each operator is defined as in 13)");
         }
         return new OnnxImporter().convert(model.getGraph(), opset);
     }
@@ -91,7 +91,7 @@ public final class OnnxImporter {
             nodes.add(node(g.getNode(i), i));
         }
         for (Node n : nodes) {
-            OpTable.of(n); // fails naming the first unsupported operator and its node
+            OpTable.of(n, opset); // fails naming the first unsupported operator and its node
         }
         Map<String, TensorType> declared = new HashMap<>();
         for (ValueInfoProto v : g.getValueInfoList()) {

@@ -31,6 +31,8 @@ class OnnxConformanceTest {
     static final Path NODE_TESTS = Path.of("/usr/share/libonnx-testdata/data/node");
     static final double RTOL = 1e-3;
     static final double ATOL = 1e-4;
+    /** {@code -Dlathe.conformance.verbose=true} prints why each case is skipped and which pass. */
+    static final boolean VERBOSE = Boolean.getBoolean("lathe.conformance.verbose");
 
     /** Cases of supported operators that fail, each with the reason. */
     static final Map<String, String> KNOWN_FAILURES = Map.ofEntries(
@@ -55,6 +57,9 @@ class OnnxConformanceTest {
                 outcome = run(c);
             } catch (UnsupportedOperatorException | OnnxFormatException e) {
                 outcome = "skip";
+                if (VERBOSE) {
+                    System.out.println("  skip " + name + ": " + e.getMessage().lines().findFirst().orElse(""));
+                }
             } catch (RuntimeException | Error e) {
                 outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
             }
@@ -62,6 +67,9 @@ class OnnxConformanceTest {
                 skipped++;
             } else if (outcome.isEmpty()) {
                 passed++;
+                if (VERBOSE) {
+                    System.out.println("  pass " + name);
+                }
             } else {
                 failed.add(name);
                 if (!KNOWN_FAILURES.containsKey(name)) {
