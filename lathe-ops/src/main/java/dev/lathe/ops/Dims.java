@@ -114,6 +114,16 @@ public final class Dims {
         return out;
     }
 
+    /** The value of a dimension that must be literal; {@code what} names it in the error. */
+    public static long literal(Expr dim, String what) {
+        OptionalLong c = constant(dim);
+        if (c.isEmpty()) {
+            throw new IllegalArgumentException(what + " must be literal, but is " + dim
+                    + "; bind the size variable to a number first");
+        }
+        return c.getAsLong();
+    }
+
     /** Normalizes an axis that may count from the end ({@code -1} is the last) and checks it. */
     public static int axis(int axis, int rank, String what) {
         int a = axis < 0 ? axis + rank : axis;

@@ -89,6 +89,26 @@ public final class Elementwise {
         return arithmetic(a, b, a.dtype().isInt() ? BinaryOp.FLOORDIV : BinaryOp.DIV, "divide");
     }
 
+    /** Division rounding toward zero for integers (as C's {@code /}), true division for floats. */
+    public static Tensor truncDivide(Tensor a, Tensor b) {
+        return truncDivide(a, b, "trunc_divide");
+    }
+
+    public static Tensor truncDivide(Tensor a, Tensor b, String name) {
+        return arithmetic(a, b, a.dtype().isInt() ? BinaryOp.TRUNCDIV : BinaryOp.DIV, name);
+    }
+
+    /** {@code a^b} with broadcasting, for float operands of one dtype. */
+    public static Tensor power(Tensor a, Tensor b) {
+        return power(a, b, "power");
+    }
+
+    public static Tensor power(Tensor a, Tensor b, String name) {
+        Dims.requireSameDtype(a, b, "power");
+        Dims.requireFloat(a, "power");
+        return broadcastBinary(a, b, Te::pow, name);
+    }
+
     public static Tensor maximum(Tensor a, Tensor b) {
         return arithmetic(a, b, BinaryOp.MAX, "maximum");
     }
@@ -141,11 +161,16 @@ public final class Elementwise {
     }
 
     /** The index into {@code t} for a point of the broadcast output: trailing dimensions aligned, broadcast ones at 0. */
-    private static List<Expr> broadcastIndex(Tensor t, List<Var> out) {
-        int offset = out.size() - t.ndim();
-        List<Expr> idx = new ArrayList<>(t.ndim());
-        for (int d = 0; d < t.ndim(); d++) {
-            idx.add(Dims.is(t.shape().get(d), 1) ? IntImm.of(0) : out.get(offset + d));
+    static List<Expr> broadcastIndex(Tensor t, List<Var> out) {
+        return broadcastIndex(t.shape(), out);
+    }
+
+    /** As {@link #broadcastIndex(Tensor, List)} for an operand (or part of one) of shape {@code dims}. */
+    static List<Expr> broadcastIndex(List<Expr> dims, List<Var> out) {
+        int offset = out.size() - dims.size();
+        List<Expr> idx = new ArrayList<>(dims.size());
+        for (int d = 0; d < dims.size(); d++) {
+            idx.add(Dims.is(dims.get(d), 1) ? IntImm.of(0) : out.get(offset + d));
         }
         return idx;
     }

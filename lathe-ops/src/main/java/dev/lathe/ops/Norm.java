@@ -1,11 +1,13 @@
 package dev.lathe.ops;
 
 import dev.lathe.ir.Expr;
+import dev.lathe.ir.IntImm;
 import dev.lathe.ir.IterVar;
 import dev.lathe.ir.Var;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.lathe.te.Te.computeN;
@@ -87,6 +89,86 @@ public final class Norm {
             Var j = v.get(a);
             Expr inv = rsqrt(varSum.get(outer).div(count).add(eps));
             return x.get(v).sub(mean.get(outer)).mul(inv).mul(gamma.get(j)).add(beta.get(j));
+        }, name);
+    }
+
+    /**
+     * Layer normalization over the axes {@code axis..rank-1} (negative counts from the end):
+     * {@code (x - mean) / sqrt(var + eps) · scale + bias}, with mean and the biased variance taken
+     * over those axes, and {@code scale} and {@code bias} (null for none) broadcasting to
+     * {@code x.shape[axis:]}. Stages: {@code <name>_mean_sum}, {@code <name>_mean},
+     * {@code <name>_dev} (x - mean), {@code <name>_sq}, {@code <name>_var_sum}, {@code <name>_var}
+     * and {@code <name>}.
+     */
+    public static Tensor layerNorm(Tensor x, Tensor scale, Tensor bias, int axis, double eps, String name) {
+        Dims.requireFloat(x, "layerNorm");
+        int a = Dims.axis(axis, x.ndim(), "layerNorm");
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("layerNorm: eps must be a non-negative number, got " + eps);
+        }
+        List<Expr> inner = x.shape().subList(a, x.ndim());
+        for (Tensor t : Arrays.asList(scale, bias)) {
+            if (t != null) {
+                Dims.requireSameDtype(x, t, "layerNorm");
+                List<Expr> b = Elementwise.broadcastShape(inner, t.shape());
+                if (b.size() != inner.size()) {
+                    throw new IllegalArgumentException("layerNorm: " + t.name() + " " + t.shape()
+                            + " has more dimensions than the normalized axes " + inner);
+                }
+                for (int d = 0; d < b.size(); d++) {
+                    Dims.requireSame(b.get(d), inner.get(d), "layerNorm: " + t.name() + " broadcast against the normalized axes; dimension " + d);
+                }
+            }
+        }
+        int[] axes = new int[x.ndim() - a];
+        for (int d = 0; d < axes.length; d++) {
+            axes[d] = a + d;
+        }
+        Tensor mean = Reduction.reduceAxes(x, Reduction.Kind.MEAN, axes, true, false, name + "_mean");
+        Tensor dev = computeN(x.shape(), v -> x.get(v).sub(mean.get(keptIndex(v, a))), name + "_dev");
+        Tensor sq = computeN(x.shape(), v -> dev.get(v).mul(dev.get(v)), name + "_sq");
+        Tensor variance = Reduction.reduceAxes(sq, Reduction.Kind.MEAN, axes, true, false, name + "_var");
+        return computeN(x.shape(), v -> {
+            Expr y = dev.get(v).mul(rsqrt(variance.get(keptIndex(v, a)).add(eps)));
+            List<Var> tail = v.subList(a, v.size());
+            if (scale != null) {
+                y = y.mul(scale.get(Elementwise.broadcastIndex(scale, tail)));
+            }
+            return bias == null ? y : y.add(bias.get(Elementwise.broadcastIndex(bias, tail)));
+        }, name);
+    }
+
+    /** The index into a keep-dims reduction over the axes from {@code axis} on. */
+    private static List<Expr> keptIndex(List<Var> v, int axis) {
+        List<Expr> idx = new ArrayList<>(v.subList(0, axis));
+        for (int d = axis; d < v.size(); d++) {
+            idx.add(IntImm.of(0));
+        }
+        return idx;
+    }
+
+    /**
+     * Batch normalization with running statistics (inference): for {@code x[N, C, ...]} and
+     * {@code scale}, {@code bias}, {@code mean}, {@code var} of shape {@code [C]},
+     * {@code (x - mean[c]) / sqrt(var[c] + eps) · scale[c] + bias[c]}. One element-wise stage.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor scale, Tensor bias, Tensor mean, Tensor var, double eps, String name) {
+        Dims.requireFloat(x, "batchNorm");
+        if (x.ndim() < 2) {
+            throw new IllegalArgumentException("batchNorm needs x of rank >= 2 ([N, C, ...]), but " + x.name()
+                    + " has shape " + x.shape());
+        }
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("batchNorm: eps must be a non-negative number, got " + eps);
+        }
+        for (Tensor t : List.of(scale, bias, mean, var)) {
+            Dims.requireRank(t, 1, "batchNorm: " + t.name());
+            Dims.requireSameDtype(x, t, "batchNorm");
+            Dims.requireSame(x.shape().get(1), t.shape().getFirst(), "batchNorm: the channels of x (dim 1) and the length of " + t.name());
+        }
+        return computeN(x.shape(), v -> {
+            Var c = v.get(1);
+            return x.get(v).sub(mean.get(c)).mul(rsqrt(var.get(c).add(eps))).mul(scale.get(c)).add(bias.get(c));
         }, name);
     }
 

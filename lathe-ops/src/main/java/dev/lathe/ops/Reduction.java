@@ -3,24 +3,30 @@ package dev.lathe.ops;
 import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
 import dev.lathe.ir.Exprs;
+import dev.lathe.ir.IntImm;
 import dev.lathe.ir.IterVar;
 import dev.lathe.ir.Reducer;
 import dev.lathe.ir.Var;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import static dev.lathe.te.Te.computeMulti;
 import static dev.lathe.te.Te.computeN;
 import static dev.lathe.te.Te.ifThenElse;
+import static dev.lathe.te.Te.max;
+import static dev.lathe.te.Te.min;
 import static dev.lathe.te.Te.prod;
 import static dev.lathe.te.Te.reduce;
 import static dev.lathe.te.Te.reduceAxis;
 import static dev.lathe.te.Te.sum;
 
 /**
- * Reductions: arg-reductions over one axis with a two-value (index, value) reducer, and full
+ * Reductions: sum, mean, max, min and product over any set of axes (kept as extent 1 or
+ * removed), arg-reductions over one axis with a two-value (index, value) reducer, and full
  * reductions to a rank-0 tensor.
  */
 public final class Reduction {
@@ -84,6 +90,83 @@ public final class Reduction {
             return reduce(r, List.of(k.var().cast(indexType), x.get(idx)), k);
         }, name);
         return new ArgResult(out.get(0), out.get(1));
+    }
+
+    /** The reductions of {@link #reduceAxes}. */
+    public enum Kind {
+        SUM, MEAN, MAX, MIN, PROD
+    }
+
+    /**
+     * Reduces {@code x} over {@code axes} (negative ones count from the end; duplicates are an
+     * error). With {@code keepDims} each reduced axis stays with extent 1. Empty or null
+     * {@code axes} reduce every axis, or, with {@code noopWithEmptyAxes}, return a copy of
+     * {@code x}. MEAN needs a float tensor and is two stages, {@code <name>_sum} and {@code <name>}.
+     */
+    public static Tensor reduceAxes(Tensor x, Kind kind, int[] axes, boolean keepDims, boolean noopWithEmptyAxes,
+                                String name) {
+        String what = "reduce" + kind.name().charAt(0) + kind.name().substring(1).toLowerCase(Locale.ROOT);
+        Dims.requireNumeric(x, what);
+        if (kind == Kind.MEAN) {
+            Dims.requireFloat(x, what);
+        }
+        boolean[] reduced = new boolean[x.ndim()];
+        if (axes == null || axes.length == 0) {
+            if (noopWithEmptyAxes || x.ndim() == 0) {
+                return Transform.identity(x, name);
+            }
+            Arrays.fill(reduced, true);
+        } else {
+            for (int axis : axes) {
+                int a = Dims.axis(axis, x.ndim(), what);
+                if (reduced[a]) {
+                    throw new IllegalArgumentException(what + ": axes " + Arrays.toString(axes)
+                            + " name axis " + a + " twice; name each axis once");
+                }
+                reduced[a] = true;
+            }
+        }
+        List<Expr> shape = new ArrayList<>();
+        List<IterVar> rk = new ArrayList<>();
+        Expr count = null;
+        for (int d = 0; d < reduced.length; d++) {
+            Expr dim = x.shape().get(d);
+            if (reduced[d]) {
+                rk.add(reduceAxis(0, dim, "k" + d));
+                count = count == null ? dim : Dims.times(count, dim);
+                if (keepDims) {
+                    shape.add(IntImm.of(1));
+                }
+            } else {
+                shape.add(dim);
+            }
+        }
+        IterVar[] ks = rk.toArray(IterVar[]::new);
+        Tensor r = computeN(shape, v -> {
+            List<Expr> idx = new ArrayList<>();
+            int o = 0;
+            int kk = 0;
+            for (boolean red : reduced) {
+                if (red) {
+                    idx.add(ks[kk++].var());
+                    o += keepDims ? 1 : 0;
+                } else {
+                    idx.add(v.get(o++));
+                }
+            }
+            Expr src = x.get(idx);
+            return switch (kind) {
+                case SUM, MEAN -> sum(src, ks);
+                case PROD -> prod(src, ks);
+                case MAX -> max(src, ks);
+                case MIN -> min(src, ks);
+            };
+        }, kind == Kind.MEAN ? name + "_sum" : name);
+        if (kind != Kind.MEAN) {
+            return r;
+        }
+        Expr n = count.cast(x.dtype());
+        return computeN(shape, v -> r.get(v).div(n), name);
     }
 
     /** The sum of all elements, as a rank-0 tensor. */
