@@ -83,6 +83,11 @@ public final class TypeInference {
             }
         }
         ComputeDag dag = ComputeDag.of(low.outputs());
+        for (Tensor t : low.inputs()) {
+            if (t != null && !t.shape().stream().allMatch(d -> d instanceof dev.lathe.ir.IntImm)) {
+                return; // e.g. the Shape of a tensor with a symbolic dimension: known only at run time
+            }
+        }
         Map<Tensor, NDArray> in = new HashMap<>();
         for (PlaceholderOp p : dag.placeholders()) {
             int i = low.inputs().indexOf(p.output(0));
