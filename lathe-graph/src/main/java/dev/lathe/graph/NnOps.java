@@ -6,6 +6,7 @@ import dev.lathe.ir.IntImm;
 import dev.lathe.ir.IterVar;
 import dev.lathe.ir.Var;
 import dev.lathe.ops.Dims;
+import dev.lathe.ops.Linalg;
 import dev.lathe.ops.Norm;
 import dev.lathe.te.Te;
 import dev.lathe.te.Tensor;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 import static dev.lathe.graph.OpTable.add;
 
-/** Neural-network operators: matrix products, normalizations, softmax. Convolution and pooling are in {@link WindowOps}. */
+/** Neural-network operators: matrix products, normalizations, softmax (declared by lathe-ops). Convolution and pooling are in {@link WindowOps}. */
 final class NnOps {
     private NnOps() {
     }
@@ -32,95 +33,21 @@ final class NnOps {
     }
 
     private static List<Tensor> matmul(LowerContext ctx) {
-        Tensor a = ctx.in(0);
-        Tensor b = ctx.in(1);
-        if (a.ndim() == 0 || b.ndim() == 0) {
-            throw new IllegalArgumentException(ctx.node().label() + ": MatMul operands must have rank >= 1");
-        }
-        // 1-D operands are promoted (a: prepend 1, b: append 1) and the added axis dropped from the result.
-        List<Expr> as = a.ndim() == 1 ? List.of(IntImm.of(1), a.shape().getFirst()) : a.shape();
-        List<Expr> bs = b.ndim() == 1 ? List.of(b.shape().getFirst(), IntImm.of(1)) : b.shape();
-        Expr k = as.getLast();
-        Dims.requireSame(k, bs.get(bs.size() - 2), ctx.node().label() + ": the inner dimensions");
-        Tensor aBatch = Te.placeholder(as.subList(0, as.size() - 2), a.dtype(), "a_batch");
-        Tensor bBatch = Te.placeholder(bs.subList(0, bs.size() - 2), b.dtype(), "b_batch");
-        List<Expr> batch = Indexing.broadcastShape(List.of(aBatch, bBatch));
-        List<Expr> shape = new ArrayList<>(batch);
-        if (a.ndim() > 1) {
-            shape.add(as.get(as.size() - 2));
-        }
-        if (b.ndim() > 1) {
-            shape.add(bs.getLast());
-        }
-        int nb = batch.size();
-        IterVar r = Te.reduceAxis(0, k, "k");
-        return List.of(Te.computeN(shape, v -> {
-            List<Expr> bv = new ArrayList<>(v.subList(0, nb));
-            Expr i = a.ndim() > 1 ? v.get(nb) : null;
-            Expr j = b.ndim() > 1 ? v.getLast() : null;
-            List<Expr> ai = batchIndex(a, bv, i, r.var(), true);
-            List<Expr> bi = batchIndex(b, bv, r.var(), j, false);
-            return Te.sum(a.get(ai).mul(b.get(bi)), r);
-        }, ctx.out(0)));
-    }
-
-    /** The index of a MatMul operand: broadcast batch dimensions, then its two matrix indices. */
-    private static List<Expr> batchIndex(Tensor t, List<Expr> batch, Expr row, Expr col, boolean isA) {
-        if (t.ndim() == 1) {
-            return List.of(isA ? col : row);
-        }
-        int tb = t.ndim() - 2;
-        List<Expr> idx = new ArrayList<>();
-        for (int d = 0; d < tb; d++) {
-            idx.add(Dims.is(t.shape().get(d), 1) ? IntImm.of(0) : batch.get(batch.size() - tb + d));
-        }
-        idx.add(row);
-        idx.add(col);
-        return idx;
+        return List.of(Linalg.matmulNd(ctx.in(0), ctx.in(1), ctx.out(0)));
     }
 
     private static List<Tensor> gemm(LowerContext ctx) {
-        Tensor a = ctx.in(0);
-        Tensor b = ctx.in(1);
-        boolean ta = ctx.node().intAttr("transA", 0) != 0;
-        boolean tb = ctx.node().intAttr("transB", 0) != 0;
-        double alpha = ctx.node().floatAttr("alpha", 1.0);
-        double beta = ctx.node().floatAttr("beta", 1.0);
-        Expr m = a.shape().get(ta ? 1 : 0);
-        Expr k = a.shape().get(ta ? 0 : 1);
-        Expr n = b.shape().get(tb ? 0 : 1);
-        IterVar r = Te.reduceAxis(0, k, "k");
-        DType d = a.dtype();
-        Tensor prod = Te.compute(List.of(m, n), (i, j) -> Te.sum(
-                (ta ? a.get(r.var(), i) : a.get(i, r.var())).mul(tb ? b.get(j, r.var()) : b.get(r.var(), j)), r),
-                ctx.out(0) + "_mm");
-        Tensor c = ctx.has(2) ? ctx.in(2) : null;
-        return List.of(Te.compute(List.of(m, n), (i, j) -> {
-            Expr e = alpha == 1.0 ? prod.get(i, j) : prod.get(i, j).mul(Te.constant(alpha, d));
-            if (c != null) {
-                Expr cv = Indexing.bread(c, List.of(i, j));
-                e = e.add(beta == 1.0 ? cv : cv.mul(Te.constant(beta, d)));
-            }
-            return e;
-        }, ctx.out(0)));
+        Node n = ctx.node();
+        return List.of(Linalg.gemm(ctx.in(0), ctx.in(1), ctx.has(2) ? ctx.in(2) : null, n.floatAttr("alpha", 1.0),
+                n.floatAttr("beta", 1.0), n.intAttr("transA", 0) != 0, n.intAttr("transB", 0) != 0, ctx.out(0)));
     }
 
     private static List<Tensor> batchNorm(LowerContext ctx) {
         if (ctx.node().intAttr("training_mode", 0) != 0) {
             throw ctx.unsupported("training_mode=1 (only inference is compiled)");
         }
-        Tensor x = ctx.in(0);
-        Tensor scale = ctx.in(1);
-        Tensor bias = ctx.in(2);
-        Tensor mean = ctx.in(3);
-        Tensor var = ctx.in(4);
-        double eps = ctx.node().floatAttr("epsilon", 1e-5);
-        DType d = x.dtype();
-        return List.of(Te.computeN(x.shape(), v -> {
-            Var c = v.get(1);
-            Expr inv = Te.rsqrt(var.get(c).add(Te.constant(eps, d)));
-            return x.get(v).sub(mean.get(c)).mul(inv).mul(scale.get(c)).add(bias.get(c));
-        }, ctx.out(0)));
+        return List.of(Norm.batchNorm(ctx.in(0), ctx.in(1), ctx.in(2), ctx.in(3), ctx.in(4),
+                ctx.node().floatAttr("epsilon", 1e-5), ctx.out(0)));
     }
 
     private static List<Tensor> softmax(LowerContext ctx, boolean log) {
@@ -131,6 +58,11 @@ final class NnOps {
     }
 
     private static List<Tensor> layerNorm(LowerContext ctx) {
+        if (ctx.node().outputs().stream().skip(1).allMatch(String::isEmpty)) {
+            return List.of(Norm.layerNorm(ctx.in(0), ctx.in(1), ctx.has(2) ? ctx.in(2) : null,
+                    (int) ctx.node().intAttr("axis", -1), ctx.node().floatAttr("epsilon", 1e-5), ctx.out(0)));
+        }
+        // The Mean and InvStdDev outputs are asked for: the statistics become outputs of their own.
         Tensor x = ctx.in(0);
         Tensor scale = ctx.in(1);
         Tensor bias = ctx.has(2) ? ctx.in(2) : null;

@@ -4,6 +4,7 @@ import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
 import dev.lathe.ir.IterVar;
+import dev.lathe.ops.Reduction;
 import dev.lathe.te.Te;
 import dev.lathe.te.Tensor;
 
@@ -22,15 +23,27 @@ final class ReduceOps {
     }
 
     static void register(Map<String, OpTable.OpDef> t) {
-        reduce(t, "ReduceSum", Te::sum, null, false);
-        reduce(t, "ReduceMean", Te::sum, null, true);
-        reduce(t, "ReduceMax", Te::max, null, false);
-        reduce(t, "ReduceMin", Te::min, null, false);
-        reduce(t, "ReduceProd", Te::prod, null, false);
+        kind(t, "ReduceSum", Reduction.Kind.SUM);
+        kind(t, "ReduceMean", Reduction.Kind.MEAN);
+        kind(t, "ReduceMax", Reduction.Kind.MAX);
+        kind(t, "ReduceMin", Reduction.Kind.MIN);
+        kind(t, "ReduceProd", Reduction.Kind.PROD);
         reduce(t, "ReduceSumSquare", Te::sum, x -> x.mul(x), false);
         reduce(t, "ReduceL1", Te::sum, x -> Te.ifThenElse(x.lt(Te.constant(0, x.dtype())), x.neg(), x), false);
     }
 
+    /** A reduction lathe-ops declares. */
+    private static void kind(Map<String, OpTable.OpDef> t, String op, Reduction.Kind kind) {
+        add(t, op, ctx -> {
+            long[] axes = ctx.has(1) ? ctx.value(1).longs() : ctx.node().intsAttr("axes");
+            return List.of(Reduction.reduceAxes(ctx.in(0), kind,
+                    axes == null ? null : java.util.Arrays.stream(axes).mapToInt(Math::toIntExact).toArray(),
+                    ctx.node().intAttr("keepdims", 1) != 0, ctx.node().intAttr("noop_with_empty_axes", 0) != 0,
+                    ctx.out(0)));
+        }, 1);
+    }
+
+    /** A reduction of a mapped element (sum of squares, of absolute values), declared here. */
     private static void reduce(Map<String, OpTable.OpDef> t, String op, BiFunction<Expr, IterVar[], Expr> reducer,
                                UnaryOperator<Expr> pre, boolean mean) {
         add(t, op, ctx -> lower(ctx, reducer, pre, mean), 1);

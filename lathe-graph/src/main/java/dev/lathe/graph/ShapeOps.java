@@ -5,6 +5,8 @@ import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
 import dev.lathe.ir.Var;
 import dev.lathe.ops.Dims;
+import dev.lathe.ops.Slicing;
+import dev.lathe.ops.Transform;
 import dev.lathe.te.Te;
 import dev.lathe.te.Tensor;
 
@@ -12,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 import static dev.lathe.graph.OpTable.add;
 
@@ -26,46 +28,23 @@ final class ShapeOps {
             throw new IllegalStateException(ctx.node().label() + " is folded by type inference, never lowered");
         });
         add(t, "Reshape", ShapeOps::reshape, 1);
-        add(t, "Flatten", ctx -> {
-            Tensor x = ctx.in(0);
-            int axis = (int) (ctx.node().intAttr("axis", 1) < 0 ? ctx.node().intAttr("axis", 1) + x.ndim()
-                    : ctx.node().intAttr("axis", 1));
-            List<Expr> shape = List.of(Indexing.product(x.shape().subList(0, axis)),
-                    Indexing.product(x.shape().subList(axis, x.ndim())));
-            return List.of(view(x, shape, ctx.out(0)));
-        });
+        add(t, "Flatten", ctx -> List.of(Transform.flatten(ctx.in(0), (int) ctx.node().intAttr("axis", 1), ctx.out(0))));
         add(t, "Squeeze", ShapeOps::squeeze, 1);
         add(t, "Unsqueeze", ShapeOps::unsqueeze, 1);
         add(t, "Transpose", ctx -> {
-            Tensor x = ctx.in(0);
             long[] perm = ctx.node().intsAttr("perm");
-            int r = x.ndim();
-            int[] p = new int[r];
-            for (int d = 0; d < r; d++) {
-                p[d] = perm == null ? r - 1 - d : (int) perm[d];
-            }
-            List<Expr> shape = Arrays.stream(p).mapToObj(d -> x.shape().get(d)).toList();
-            return List.of(Te.computeN(shape, v -> {
-                Expr[] idx = new Expr[r];
-                for (int d = 0; d < r; d++) {
-                    idx[p[d]] = v.get(d);
-                }
-                return x.get(List.of(idx));
-            }, ctx.out(0)));
+            return List.of(Transform.transpose(ctx.in(0), perm == null ? null : ints(perm), ctx.out(0)));
         });
-        add(t, "Concat", ShapeOps::concat);
+        add(t, "Concat", ctx -> List.of(Slicing.concat(IntStream.range(0, ctx.inputCount()).mapToObj(ctx::in).toList(),
+                (int) ctx.node().intAttr("axis", 0), ctx.out(0))));
         add(t, "Split", ShapeOps::split, 1);
         add(t, "Slice", ShapeOps::slice, 1, 2, 3, 4);
-        add(t, "Gather", ShapeOps::gather);
+        add(t, "Gather", ctx -> List.of(Slicing.gather(ctx.in(0), ctx.in(1), (int) ctx.node().intAttr("axis", 0),
+                ctx.out(0))));
         add(t, "Shape", ShapeOps::shape);
         add(t, "Size", ctx -> List.of(Te.computeN(List.of(), v -> Indexing.product(ctx.in(0).shape()).cast(DType.INT64),
                 ctx.out(0))));
-        add(t, "Expand", ctx -> {
-            Tensor x = ctx.in(0);
-            long[] dims = ctx.value(1).longs();
-            Tensor like = Te.placeholder(Arrays.stream(dims).boxed().toList(), x.dtype(), "expand_shape");
-            return List.of(Indexing.broadcast(List.of(x, like), v -> v.getFirst(), ctx.out(0)));
-        }, 1);
+        add(t, "Expand", ctx -> List.of(Transform.expand(ctx.in(0), ctx.value(1).longs(), ctx.out(0))), 1);
     }
 
     /** {@code x} read as another shape with the same element count (row-major order). */
@@ -117,80 +96,16 @@ final class ShapeOps {
     }
 
     private static List<Tensor> squeeze(LowerContext ctx) {
-        Tensor x = ctx.in(0);
         long[] axes = axes(ctx);
-        TreeSet<Integer> drop = new TreeSet<>();
-        for (int d = 0; d < x.ndim(); d++) {
-            if (axes == null ? Dims.is(x.shape().get(d), 1) : contains(ctx, axes, d, x.ndim())) {
-                drop.add(d);
-            }
-        }
-        List<Expr> shape = new ArrayList<>();
-        for (int d = 0; d < x.ndim(); d++) {
-            if (!drop.contains(d)) {
-                shape.add(x.shape().get(d));
-            }
-        }
-        return List.of(view(x, shape, ctx.out(0)));
+        return List.of(Transform.squeeze(ctx.in(0), axes == null ? null : ints(axes), ctx.out(0)));
     }
 
     private static List<Tensor> unsqueeze(LowerContext ctx) {
-        Tensor x = ctx.in(0);
-        long[] axes = axes(ctx);
-        int rank = x.ndim() + axes.length;
-        List<Expr> shape = new ArrayList<>();
-        int src = 0;
-        for (int d = 0; d < rank; d++) {
-            shape.add(contains(ctx, axes, d, rank) ? IntImm.of(1) : x.shape().get(src++));
-        }
-        return List.of(view(x, shape, ctx.out(0)));
+        return List.of(Transform.unsqueeze(ctx.in(0), ints(axes(ctx)), ctx.out(0)));
     }
 
-    private static boolean contains(LowerContext ctx, long[] axes, int d, int rank) {
-        for (long a : axes) {
-            if (Indexing.axis(ctx, a, rank) == d) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<Tensor> concat(LowerContext ctx) {
-        List<Tensor> ins = new ArrayList<>();
-        for (int i = 0; i < ctx.inputCount(); i++) {
-            ins.add(ctx.in(i));
-        }
-        int axis = Indexing.axis(ctx, ctx.node().intAttr("axis", 0), ins.getFirst().ndim());
-        List<Expr> offsets = new ArrayList<>();
-        Expr total = IntImm.of(0);
-        for (Tensor in : ins) {
-            offsets.add(total);
-            total = Dims.constant(total).isPresent() && Dims.constant(in.shape().get(axis)).isPresent()
-                    ? IntImm.of(Dims.constant(total).getAsLong() + Dims.constant(in.shape().get(axis)).getAsLong())
-                    : total.add(in.shape().get(axis));
-        }
-        List<Expr> shape = new ArrayList<>(ins.getFirst().shape());
-        shape.set(axis, total);
-        List<Tensor> parts = ins.stream().filter(in -> !Dims.is(in.shape().get(axis), 0)).toList();
-        List<Expr> partOffsets = ins.stream().filter(in -> !Dims.is(in.shape().get(axis), 0))
-                .map(in -> offsets.get(ins.indexOf(in))).toList();
-        return List.of(Te.computeN(shape, v -> {
-            // Last part first: each earlier part takes over below the offset of the one after it.
-            int last = parts.size() - 1;
-            Expr e = readShifted(parts.get(last), v, axis, partOffsets.get(last));
-            for (int p = last - 1; p >= 0; p--) {
-                e = Te.ifThenElse(v.get(axis).lt(partOffsets.get(p + 1)),
-                        readShifted(parts.get(p), v, axis, partOffsets.get(p)), e);
-            }
-            return e;
-        }, ctx.out(0)));
-    }
-
-    /** {@code t} at the output point shifted back by the part's offset along the axis, clamped to stay inside. */
-    private static Expr readShifted(Tensor t, List<Var> v, int axis, Expr offset) {
-        List<Expr> idx = new ArrayList<>(v);
-        idx.set(axis, Indexing.clamp(v.get(axis).sub(offset), t.shape().get(axis)));
-        return t.get(idx);
+    private static int[] ints(long[] v) {
+        return Arrays.stream(v).mapToInt(Math::toIntExact).toArray();
     }
 
     private static List<Tensor> split(LowerContext ctx) {
@@ -260,24 +175,6 @@ final class ShapeOps {
                 Expr i = step[d] == 1 ? v.get(d) : v.get(d).mul(step[d]);
                 idx.add(begin[d] == 0 ? i : i.add(begin[d]));
             }
-            return x.get(idx);
-        }, ctx.out(0)));
-    }
-
-    private static List<Tensor> gather(LowerContext ctx) {
-        Tensor x = ctx.in(0);
-        Tensor ind = ctx.in(1);
-        int axis = Indexing.axis(ctx, ctx.node().intAttr("axis", 0), x.ndim());
-        List<Expr> shape = new ArrayList<>(x.shape().subList(0, axis));
-        shape.addAll(ind.shape());
-        shape.addAll(x.shape().subList(axis + 1, x.ndim()));
-        Expr dim = x.shape().get(axis);
-        return List.of(Te.computeN(shape, v -> {
-            Expr raw = ind.get(v.subList(axis, axis + ind.ndim())).cast(DType.INT64);
-            Expr i = Indexing.clamp(Te.ifThenElse(raw.lt(0), raw.add(dim), raw), dim);
-            List<Expr> idx = new ArrayList<>(v.subList(0, axis));
-            idx.add(i);
-            idx.addAll(v.subList(axis + ind.ndim(), v.size()));
             return x.get(idx);
         }, ctx.out(0)));
     }

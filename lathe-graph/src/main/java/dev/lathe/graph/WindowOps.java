@@ -6,6 +6,7 @@ import dev.lathe.ir.IntImm;
 import dev.lathe.ir.IterVar;
 import dev.lathe.ir.Var;
 import dev.lathe.ir.Exprs;
+import dev.lathe.ops.Pool;
 import dev.lathe.te.Te;
 import dev.lathe.te.Tensor;
 
@@ -29,8 +30,8 @@ final class WindowOps {
         add(t, "ConvTranspose", WindowOps::convTranspose);
         add(t, "MaxPool", ctx -> pool(ctx, true));
         add(t, "AveragePool", ctx -> pool(ctx, false));
-        add(t, "GlobalAveragePool", ctx -> globalPool(ctx, false));
-        add(t, "GlobalMaxPool", ctx -> globalPool(ctx, true));
+        add(t, "GlobalAveragePool", ctx -> List.of(Pool.globalAvgPool(ctx.in(0), ctx.out(0))));
+        add(t, "GlobalMaxPool", ctx -> List.of(Pool.globalMaxPool(ctx.in(0), ctx.out(0))));
     }
 
     /** Window geometry along the spatial axes: kernel, strides, dilations, padding before and after. */
@@ -300,26 +301,5 @@ final class WindowOps {
             n = n.add(Te.ifThenElse(i.ge(lo).and(i.lt(hi)), IntImm.of(1), IntImm.of(0)));
         }
         return n;
-    }
-
-    private static List<Tensor> globalPool(LowerContext ctx, boolean max) {
-        Tensor x = ctx.in(0);
-        List<Expr> spatial = x.shape().subList(2, x.ndim());
-        List<Expr> shape = new ArrayList<>(x.shape().subList(0, 2));
-        spatial.forEach(d -> shape.add(IntImm.of(1)));
-        IterVar[] r = NnOps.reduceAxes(spatial, "r");
-        String name = max ? ctx.out(0) : ctx.out(0) + "_sum";
-        Tensor red = Te.computeN(shape, v -> {
-            List<Expr> idx = new ArrayList<>(v.subList(0, 2));
-            for (IterVar iv : r) {
-                idx.add(iv.var());
-            }
-            return max ? Te.max(x.get(idx), r) : Te.sum(x.get(idx), r);
-        }, name);
-        if (max) {
-            return List.of(red);
-        }
-        Expr count = Indexing.product(spatial).cast(x.dtype());
-        return List.of(Te.computeN(shape, v -> red.get(v).div(count), ctx.out(0)));
     }
 }
