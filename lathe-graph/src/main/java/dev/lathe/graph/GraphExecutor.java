@@ -1,7 +1,9 @@
 package dev.lathe.graph;
 
+import dev.lathe.autoschedule.AutoScheduler;
 import dev.lathe.build.Build;
 import dev.lathe.ir.DType;
+import dev.lathe.measure.Target;
 import dev.lathe.runtime.Module;
 import dev.lathe.runtime.NDArray;
 import dev.lathe.schedule.State;
@@ -53,6 +55,12 @@ public final class GraphExecutor {
     /** An executor compiling each node under {@code scheduler} (e.g. the auto-scheduler's static mode). */
     public static GraphExecutor of(Graph graph, Function<ComputeDag, State> scheduler) {
         return new GraphExecutor(graph, scheduler);
+    }
+
+    /** An executor compiling each node under the auto-scheduler's static mode for the host (no measuring). */
+    public static GraphExecutor staticMode(Graph graph) {
+        Target host = Target.host();
+        return of(graph, dag -> AutoScheduler.schedule(dag, host));
     }
 
     /** An executor compiling each node under its default (unscheduled) loop nest. */

@@ -133,6 +133,15 @@ class OnnxImporterTest {
     }
 
     @Test
+    void staticModeSchedulesGiveTheSameResults() throws IOException {
+        Graph g = OnnxImporter.load(write(dir, mlp(), 17));
+        NDArray x = NDArray.random(DType.FLOAT32, new Random(3), 8, 4);
+        float[] plain = GraphExecutor.of(g).run(Map.of("x", x)).get("out").toFloatArray();
+        float[] scheduled = GraphExecutor.staticMode(g).run(Map.of("x", x)).get("out").toFloatArray();
+        assertArrayEquals(plain, scheduled, 1e-5f);
+    }
+
+    @Test
     void unsupportedOperatorNamesOpAndNode() throws IOException {
         GraphProto g = GraphProto.newBuilder().setName("g").addInput(value("x", 2))
                 .addNode(node("det_3", "Det", List.of("x"), List.of("y"))).addOutput(value("y")).build();
