@@ -28,8 +28,8 @@ public final class ConvTranspose {
     /**
      * {@code out[N, CO, OH, OW]} from {@code input[N, C, H, W]} and
      * {@code weight[C, CO/groups, KH, KW]}. {@code outputPadH/W} add rows (columns) at the end and
-     * must be smaller than the stride or the dilation along their axis. The input's spatial
-     * extents and the kernel's must be literal.
+     * must be smaller than the stride or the dilation along their axis. The input's channels and
+     * spatial extents and the kernel's must be literal; the batch may be symbolic.
      */
     public static Tensor convTranspose2dNchw(Tensor input, Tensor weight, Conv2dParams p, int outputPadH, int outputPadW,
                                              String name) {
@@ -40,7 +40,11 @@ public final class ConvTranspose {
         Dims.requireNumeric(input, what);
         checkOutputPadding(outputPadH, p.stride().h(), p.dilation().h(), "height");
         checkOutputPadding(outputPadW, p.stride().w(), p.dilation().w(), "width");
-        long[] in = Transform.literalShape(input, what + ": the input");
+        long[] in = new long[4];
+        for (int d = 1; d < 4; d++) {
+            in[d] = Dims.literal(input.shape().get(d), what + ": dimension " + d + " of the input");
+        }
+        Expr batch = input.shape().getFirst();
         long[] w = Transform.literalShape(weight, what + ": the weight");
         int g = p.groups();
         Dims.requireSame(input.shape().get(1), weight.shape().get(0), what + ": the input channels and weight dim 0");
@@ -59,14 +63,14 @@ public final class ConvTranspose {
             throw new IllegalArgumentException(what + ": the padding " + p.padding() + " leaves an output of "
                     + oh + " x " + ow + "; reduce the padding");
         }
-        Tensor spread = compute(List.of(in[0], in[1], sy.extent(), sx.extent()), (n, c, y, x) -> {
+        Tensor spread = compute(List.of(batch, in[1], sy.extent(), sx.extent()), (n, c, y, x) -> {
             Expr inside = sy.onGrid(y).and(sx.onGrid(x));
             return ifThenElse(inside, input.get(n, c, sy.source(y), sx.source(x)), 0);
         }, name + "_dilate");
         IterVar rc = reduceAxis(0, cinPerGroup, "rc");
         IterVar ry = reduceAxis(0, kh, "ry");
         IterVar rx = reduceAxis(0, kw, "rx");
-        return compute(List.of(in[0], coutPerGroup * g, oh, ow), (n, oc, y, x) -> {
+        return compute(List.of(batch, coutPerGroup * g, oh, ow), (n, oc, y, x) -> {
             Expr ic = g == 1 ? rc.var() : oc.floordiv(coutPerGroup).mul(cinPerGroup).add(rc.var());
             Expr ocInGroup = g == 1 ? oc : oc.floormod(coutPerGroup);
             Expr iy = Conv.window(y, 1, ry.var(), p.dilation().h());

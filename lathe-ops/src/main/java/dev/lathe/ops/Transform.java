@@ -2,12 +2,12 @@ package dev.lathe.ops;
 
 import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
-import dev.lathe.ir.Var;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 
 import static dev.lathe.te.Te.computeN;
 
@@ -30,63 +30,77 @@ public final class Transform {
      * Reshape with the conventions of graph formats: one entry may be {@code -1} (inferred from
      * the element count) and an entry {@code 0} copies the input's dimension at that position
      * (unless {@code allowZero}, where 0 is a literal zero extent, which is rejected here since
-     * empty tensors have no kernel). The input's shape must be literal.
+     * empty tensors have no kernel). Input dimensions must be literal, except symbolic ones that a
+     * 0 entry copies at the same position (a dynamic batch: {@code [n, 3, 4]} to {@code [0, -1]}).
      */
     public static Tensor reshape(Tensor x, long[] shape, boolean allowZero, String name) {
-        long[] in = literalShape(x, "reshape");
-        long total = product(in);
-        long[] out = shape.clone();
+        Expr[] out = new Expr[shape.length];
+        boolean[] copiedSymbolic = new boolean[x.ndim()];
         int inferred = -1;
         long known = 1;
         for (int d = 0; d < out.length; d++) {
-            if (out[d] == -1) {
+            if (shape[d] == -1) {
                 if (inferred >= 0) {
                     throw new IllegalArgumentException("reshape: shape " + Arrays.toString(shape)
                             + " has more than one -1; at most one dimension can be inferred");
                 }
                 inferred = d;
-                continue;
-            }
-            if (out[d] == 0 && !allowZero) {
-                if (d >= in.length) {
+            } else if (shape[d] == 0 && !allowZero) {
+                if (d >= x.ndim()) {
                     throw new IllegalArgumentException("reshape: shape entry " + d + " is 0 (copy the input's dimension), "
-                            + "but the input " + x.name() + " has rank " + in.length);
+                            + "but the input " + x.name() + " has rank " + x.ndim());
                 }
-                out[d] = in[d];
-            }
-            if (out[d] <= 0) {
+                out[d] = x.shape().get(d);
+                OptionalLong c = Dims.constant(out[d]);
+                if (c.isPresent()) {
+                    known *= c.getAsLong();
+                } else {
+                    copiedSymbolic[d] = true;
+                }
+            } else if (shape[d] <= 0) {
                 throw new IllegalArgumentException("reshape: shape " + Arrays.toString(shape) + " has entry " + shape[d]
                         + " at " + d + "; entries must be positive, -1 (infer) or 0 (copy)");
+            } else {
+                out[d] = IntImm.of(shape[d]);
+                known *= shape[d];
             }
-            known *= out[d];
+        }
+        long total = 1;
+        for (int d = 0; d < x.ndim(); d++) {
+            if (!copiedSymbolic[d]) {
+                total *= Dims.literal(x.shape().get(d), "reshape: dimension " + d + " of " + x.name()
+                        + " (not copied by a 0 entry at the same position)");
+            }
         }
         if (inferred >= 0) {
             if (total % known != 0) {
                 throw new IllegalArgumentException("reshape: cannot infer the -1 in " + Arrays.toString(shape) + ": "
                         + total + " elements of " + x.name() + " are not a multiple of " + known);
             }
-            out[inferred] = total / known;
+            out[inferred] = IntImm.of(total / known);
         } else if (known != total) {
             throw new IllegalArgumentException("reshape: shape " + Arrays.toString(shape) + " has " + known
                     + " elements but " + x.name() + " " + x.shape() + " has " + total);
         }
-        return reshapeTo(x, in, out, name);
+        return reshapeTo(x, List.of(out), name);
     }
 
     public static Tensor reshape(Tensor x, long[] shape, String name) {
         return reshape(x, shape, false, name);
     }
 
-    /** {@code x} as a matrix {@code [d0·…·d(axis-1), d(axis)·…·d(n-1)]}; {@code axis} may be 0..rank or negative. */
+    /**
+     * {@code x} as a matrix {@code [d0·…·d(axis-1), d(axis)·…·d(n-1)]}; {@code axis} may be
+     * 0..rank or negative. Dimensions may be symbolic.
+     */
     public static Tensor flatten(Tensor x, int axis, String name) {
-        long[] in = literalShape(x, "flatten");
-        int a = axis < 0 ? axis + in.length : axis;
-        if (a < 0 || a > in.length) {
-            throw new IllegalArgumentException("flatten: axis " + axis + " is out of range for rank " + in.length
-                    + "; use 0.." + in.length + " or -" + in.length + "..-1");
+        int rank = x.ndim();
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a > rank) {
+            throw new IllegalArgumentException("flatten: axis " + axis + " is out of range for rank " + rank
+                    + "; use 0.." + rank + " or -" + rank + "..-1");
         }
-        long outer = product(Arrays.copyOfRange(in, 0, a));
-        return reshapeTo(x, in, new long[] {outer, product(in) / outer}, name);
+        return reshapeTo(x, List.of(product(x.shape().subList(0, a)), product(x.shape().subList(a, rank))), name);
     }
 
     /**
@@ -201,37 +215,45 @@ public final class Transform {
 
     // ---- shared pieces
 
-    /** Reads row-major {@code x} of shape {@code in} as shape {@code out} (same element count). */
-    private static Tensor reshapeTo(Tensor x, long[] in, long[] out, String name) {
-        List<Expr> shape = new ArrayList<>();
-        for (long d : out) {
-            shape.add(IntImm.of(d));
-        }
-        if (Arrays.equals(in, out)) {
+    /** Reads row-major {@code x} as {@code shape} (with the same element count) through the flat index. */
+    private static Tensor reshapeTo(Tensor x, List<Expr> shape, String name) {
+        List<Expr> in = x.shape();
+        if (in.size() == shape.size() && sameDims(in, shape)) {
             return identity(x, name);
         }
         return computeN(shape, v -> {
-            Expr flat = flatIndex(v, out);
+            Expr flat = null;
+            for (int d = 0; d < shape.size(); d++) {
+                if (!Dims.is(shape.get(d), 1)) {
+                    flat = flat == null ? v.get(d) : flat.mul(shape.get(d)).add(v.get(d));
+                }
+            }
+            Expr f = flat == null ? IntImm.of(0) : flat;
             List<Expr> idx = new ArrayList<>();
-            long stride = product(in);
-            for (long d : in) {
-                stride /= d;
-                Expr q = stride == 1 ? flat : flat.floordiv(stride);
-                idx.add(d == 1 ? IntImm.of(0) : q.floormod(d));
+            for (int d = 0; d < in.size(); d++) {
+                Expr stride = product(in.subList(d + 1, in.size()));
+                Expr q = Dims.is(stride, 1) ? f : f.floordiv(stride);
+                idx.add(Dims.is(in.get(d), 1) ? IntImm.of(0) : d == 0 ? q : q.floormod(in.get(d)));
             }
             return x.get(idx);
         }, name);
     }
 
-    private static Expr flatIndex(List<Var> v, long[] shape) {
-        Expr flat = null;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 1) {
-                continue;
+    private static boolean sameDims(List<Expr> a, List<Expr> b) {
+        for (int d = 0; d < a.size(); d++) {
+            if (!Dims.same(a.get(d), b.get(d))) {
+                return false;
             }
-            flat = flat == null ? v.get(d) : flat.mul(shape[d]).add(v.get(d));
         }
-        return flat == null ? IntImm.of(0) : flat;
+        return true;
+    }
+
+    private static Expr product(List<Expr> dims) {
+        Expr p = IntImm.of(1);
+        for (Expr d : dims) {
+            p = Dims.times(p, d);
+        }
+        return p;
     }
 
     /** The literal extents of a tensor; rejects symbolic ones with a message naming the op. */
@@ -241,14 +263,6 @@ public final class Transform {
             s[d] = Dims.literal(x.shape().get(d), what + ": dimension " + d + " of " + x.name());
         }
         return s;
-    }
-
-    private static long product(long[] s) {
-        long p = 1;
-        for (long d : s) {
-            p *= d;
-        }
-        return p;
     }
 
     private static int[] reversed(int rank) {

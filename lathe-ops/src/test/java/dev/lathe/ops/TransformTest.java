@@ -220,6 +220,20 @@ class TransformTest {
         for (float v : r.compiled(sm).toFloatArray()) {
             assertEquals(1f, v, "softmax over an axis of extent 1");
         }
+        Tensor flat = Transform.flatten(x, 1, "flat");
+        Tensor kept = Transform.reshape(x, new long[] {0, -1, 2}, "kept");
+        assertEquals("[n, 12]", flat.shape().toString());
+        assertEquals("[n, 6, 2]", kept.shape().toString());
+        Tensor w1 = f32("w1", 1, 2, 2, 2);
+        Tensor up = ConvTranspose.convTranspose2dNchw(Transform.reshape(x, new long[] {0, 1, 3, 4}, "img"), w1,
+                Conv2dParams.DEFAULT.withStride(2), 0, 0, "up");
+        KernelCheck.Result rf = KernelCheck.of(flat, kept, up).name("symbolic_reshape").seed(761).size(n, 2).run();
+        float[] xv = input(rf, x).data();
+        matches(new Nd(xv, new int[] {2, 12}), rf, flat);
+        matches(new Nd(xv, new int[] {2, 6, 2}), rf, kept);
+        int[] two = {2, 2};
+        matches(GraphNaiveOps.convTranspose(new Nd(xv, new int[] {2, 1, 3, 4}), input(rf, w1), two, new int[2], new int[2],
+                new int[2], new int[] {1, 1}, 1), rf, up, 1e-5);
         assertRejected(() -> Transform.reshape(x, new long[] {-1}, "e"), "dimension 0 of x", "must be literal");
     }
 }
