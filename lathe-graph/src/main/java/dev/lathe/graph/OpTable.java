@@ -46,6 +46,7 @@ public final class OpTable {
         ShapeOps.register(t);
         NnOps.register(t);
         ReduceOps.register(t);
+        MoreOps.register(t);
         OPS = Collections.unmodifiableMap(t);
     }
 

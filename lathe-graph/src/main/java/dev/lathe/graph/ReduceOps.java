@@ -29,6 +29,9 @@ final class ReduceOps {
         kind(t, "ReduceMin", Reduction.Kind.MIN);
         kind(t, "ReduceProd", Reduction.Kind.PROD);
         reduce(t, "ReduceSumSquare", Te::sum, x -> x.mul(x), false);
+        reduce(t, "ReduceLogSumExp", Te::sum, Te::exp, false, Te::log);
+        reduce(t, "ReduceLogSum", Te::sum, null, false, Te::log);
+        reduce(t, "ReduceL2", Te::sum, x -> x.mul(x), false, Te::sqrt);
         reduce(t, "ReduceL1", Te::sum, x -> Te.ifThenElse(x.lt(Te.constant(0, x.dtype())), x.neg(), x), false);
     }
 
@@ -46,11 +49,20 @@ final class ReduceOps {
     /** A reduction of a mapped element (sum of squares, of absolute values), declared here. */
     private static void reduce(Map<String, OpTable.OpDef> t, String op, BiFunction<Expr, IterVar[], Expr> reducer,
                                UnaryOperator<Expr> pre, boolean mean) {
-        add(t, op, ctx -> lower(ctx, reducer, pre, mean), 1);
+        add(t, op, ctx -> lower(ctx, reducer, pre, mean, ctx.out(0)), 1);
+    }
+
+    /** A reduction followed by an element-wise function of the result (log, sqrt). */
+    private static void reduce(Map<String, OpTable.OpDef> t, String op, BiFunction<Expr, IterVar[], Expr> reducer,
+                               UnaryOperator<Expr> pre, boolean mean, UnaryOperator<Expr> post) {
+        add(t, op, ctx -> {
+            Tensor red = lower(ctx, reducer, pre, mean, ctx.out(0) + "_red").getFirst();
+            return List.of(Te.computeN(red.shape(), v -> post.apply(red.get(v)), ctx.out(0)));
+        }, 1);
     }
 
     private static List<Tensor> lower(LowerContext ctx, BiFunction<Expr, IterVar[], Expr> reducer,
-                                      UnaryOperator<Expr> pre, boolean mean) {
+                                      UnaryOperator<Expr> pre, boolean mean, String outName) {
         Tensor x = ctx.in(0);
         int r = x.ndim();
         long[] axes = ctx.has(1) ? ctx.value(1).longs() : ctx.node().intsAttr("axes");
@@ -58,7 +70,7 @@ final class ReduceOps {
         TreeSet<Integer> reduced = new TreeSet<>();
         if (axes == null || axes.length == 0) {
             if (ctx.node().intAttr("noop_with_empty_axes", 0) != 0) {
-                return List.of(Te.computeN(x.shape(), v -> x.get(v), ctx.out(0)));
+                return List.of(Te.computeN(x.shape(), v -> x.get(v), outName));
             }
             for (int d = 0; d < r; d++) {
                 reduced.add(d);
@@ -81,10 +93,10 @@ final class ReduceOps {
             }
         }
         if (extents.isEmpty()) {
-            return List.of(Te.computeN(shape, v -> x.get(v), ctx.out(0)));
+            return List.of(Te.computeN(shape, v -> x.get(v), outName));
         }
         IterVar[] rv = NnOps.reduceAxes(extents, "k");
-        String name = mean ? ctx.out(0) + "_sum" : ctx.out(0);
+        String name = mean ? outName + "_sum" : outName;
         Tensor red = Te.computeN(shape, v -> {
             List<Expr> idx = new ArrayList<>(r);
             int out = 0;
@@ -107,6 +119,6 @@ final class ReduceOps {
         }
         DType d = x.dtype();
         Expr count = Indexing.product(extents).cast(d);
-        return List.of(Te.computeN(shape, v -> red.get(v).div(count), ctx.out(0)));
+        return List.of(Te.computeN(shape, v -> red.get(v).div(count), outName));
     }
 }
