@@ -30,6 +30,7 @@ final class ElementwiseOps {
         unary(t, "Neg", Expr::neg);
         unary(t, "Floor", Te::floor);
         unary(t, "Ceil", Te::ceil);
+        unary(t, "Round", Te::round);
         unary(t, "Reciprocal", x -> Te.constant(1, x.dtype()).div(x));
         unary(t, "Not", Expr::not);
         unary(t, "Identity", x -> x);
@@ -120,6 +121,7 @@ final class ElementwiseOps {
         binary(t, "GreaterOrEqual", Expr::ge);
         binary(t, "And", Expr::and);
         binary(t, "Or", Expr::or);
+        binary(t, "Xor", Expr::ne);
         add(t, "Pow", ctx -> {
             Tensor a = ctx.in(0);
             Tensor b = ctx.in(1);

@@ -24,6 +24,8 @@ final class MoreOps {
         add(t, "Range", MoreOps::range, 0, 1, 2);
         add(t, "Tile", MoreOps::tile, 1);
         add(t, "Pad", MoreOps::pad, 1, 3);
+        add(t, "GatherElements", MoreOps::gatherElements);
+        add(t, "Trilu", MoreOps::trilu, 1);
         add(t, "ArgMax", ctx -> arg(ctx, true));
         add(t, "ArgMin", ctx -> arg(ctx, false));
     }
@@ -103,6 +105,33 @@ final class MoreOps {
                 idx.add(i);
             }
             return Indexing.guardedRead(x, idx, inside, fill);
+        }, ctx.out(0)));
+    }
+
+    /** {@code out[p] = data[p with the axis index replaced by indices[p]]}; negative indices count from the end. */
+    private static List<Tensor> gatherElements(LowerContext ctx) {
+        Tensor data = ctx.in(0);
+        Tensor ind = ctx.in(1);
+        int axis = Indexing.axis(ctx, ctx.node().intAttr("axis", 0), data.ndim());
+        Expr dim = data.shape().get(axis);
+        return List.of(Te.computeN(ind.shape(), v -> {
+            Expr raw = ind.get(v).cast(DType.INT64);
+            List<Expr> idx = new ArrayList<>(v);
+            idx.set(axis, Indexing.clamp(Te.ifThenElse(raw.lt(0), raw.add(dim), raw), dim));
+            return data.get(idx);
+        }, ctx.out(0)));
+    }
+
+    /** The upper (or lower) triangle of the last two axes, from diagonal k on; the rest zero. */
+    private static List<Tensor> trilu(LowerContext ctx) {
+        Tensor x = ctx.in(0);
+        long k = ctx.has(1) ? ctx.value(1).longs()[0] : 0;
+        boolean upper = ctx.node().intAttr("upper", 1) != 0;
+        int r = x.ndim();
+        return List.of(Te.computeN(x.shape(), v -> {
+            Expr diff = v.get(r - 1).sub(v.get(r - 2));
+            Expr keep = upper ? diff.ge(k) : diff.le(k);
+            return Te.ifThenElse(keep, x.get(v), Te.constant(0, x.dtype()));
         }, ctx.out(0)));
     }
 
