@@ -142,6 +142,19 @@ class OnnxImporterTest {
     }
 
     @Test
+    void inputsOfTheWrongShapeOrTypeAreRefusedByName() throws IOException {
+        GraphExecutor ex = GraphExecutor.of(OnnxImporter.load(write(dir, mlp(), 17)));
+        var wrongDim = assertThrows(IllegalArgumentException.class,
+                () -> ex.run(Map.of("x", NDArray.zeros(DType.FLOAT32, 2, 5))));
+        assertTrue(wrongDim.getMessage().contains("input 'x' must be float32[N,4]"), wrongDim.getMessage());
+        var wrongType = assertThrows(IllegalArgumentException.class,
+                () -> ex.run(Map.of("x", NDArray.zeros(DType.FLOAT64, 2, 4))));
+        assertTrue(wrongType.getMessage().contains("got float64[2, 4]"), wrongType.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class, () -> ex.run(Map.of()));
+        assertTrue(missing.getMessage().contains("missing input 'x'"), missing.getMessage());
+    }
+
+    @Test
     void unsupportedOperatorNamesOpAndNode() throws IOException {
         GraphProto g = GraphProto.newBuilder().setName("g").addInput(value("x", 2))
                 .addNode(node("det_3", "Det", List.of("x"), List.of("y"))).addOutput(value("y")).build();
