@@ -25,9 +25,13 @@ public final class CCompiler {
      * padding stage of a convolution): it unswitches on the outer condition, vectorizes the inner
      * loop with masked loads and drops some of the elements the condition selects. Generated
      * kernels gain little from unswitching, so it is off. Clang ignores the flag with a warning.
+     * {@code -fno-tree-loop-if-convert}: the same GCC on AVX-512 if-converts a select between a
+     * product and a plain read ({@code x < 0 ? x * s : x}, a PReLU) into masked vector code that
+     * stores -0.0 in some lanes. Lathe vectorizes its own loops with explicit vector types, so
+     * if-conversion only served loops the schedule left scalar.
      */
-    public static final List<String> DEFAULT_FLAGS = List.of("-O3", "-march=native", "-fno-unswitch-loops", "-fopenmp",
-            "-shared", "-fPIC");
+    public static final List<String> DEFAULT_FLAGS = List.of("-O3", "-march=native", "-fno-unswitch-loops",
+            "-fno-tree-loop-if-convert", "-fopenmp", "-shared", "-fPIC");
     private static final long TIMEOUT_MILLIS = 300_000;
 
     private final String command;

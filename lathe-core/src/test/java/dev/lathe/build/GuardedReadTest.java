@@ -17,10 +17,12 @@ import static dev.lathe.te.Te.select;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Regression: GCC 12.2 at {@code -O3 -march=native} unswitched the padding loop below on its outer
- * condition, vectorized the inner loop with masked loads and left some in-range elements at 0.
- * The compiler flags ({@code -fno-unswitch-loops}) avoid it; this test catches any compiler or
- * flag change that brings it back.
+ * Regressions of GCC 12.2 at {@code -O3 -march=native} on AVX-512, both in loops vectorized by the
+ * compiler with masked loads: it unswitched the padding loop below on its outer condition and left
+ * some in-range elements at 0 ({@code -fno-unswitch-loops} avoids it), and it if-converted a
+ * select between a product and a plain read and stored -0.0 in some lanes
+ * ({@code -fno-tree-loop-if-convert} avoids it). These tests catch any compiler or flag change that
+ * brings them back.
  */
 class GuardedReadTest {
     @Test
@@ -35,6 +37,28 @@ class GuardedReadTest {
         Module m = Build.build(dag, "guarded_pad");
         NDArray out = NDArray.zeros(DType.FLOAT32, 1, 13, 13, 2);
         m.call(in, out);
+        for (long e = 0; e < expected.size(); e++) {
+            assertEquals(expected.getDouble(e), out.getDouble(e), "element " + e);
+        }
+    }
+
+    @Test
+    void selectBetweenAProductAndAReadKeepsEveryLane() {
+        Tensor x = dev.lathe.te.Te.placeholder(List.of(3, 4, 5), DType.FLOAT32, "x");
+        Tensor slope = dev.lathe.te.Te.placeholder(List.of(3, 4, 5), DType.FLOAT32, "slope");
+        Tensor y = compute(List.of(3, 4, 5), (i, j, l) -> select(x.get(i, j, l).lt(0.0f),
+                x.get(i, j, l).mul(slope.get(i, j, l)), x.get(i, j, l)), "prelu");
+        ComputeDag dag = ComputeDag.of(y);
+        NDArray xs = NDArray.zeros(DType.FLOAT32, 3, 4, 5);
+        NDArray ss = NDArray.zeros(DType.FLOAT32, 3, 4, 5);
+        for (int e = 0; e < 60; e++) {
+            xs.setDouble(e, e % 3 == 0 ? 0.5 + e : -0.1 - e * 0.01);
+            ss.setDouble(e, e % 2 == 1 ? -0.9 : 0.3);
+        }
+        NDArray expected = ReferenceEvaluator.evaluate(dag, Map.of(x, xs, slope, ss)).get(y);
+        Module m = Build.build(dag, "guarded_prelu");
+        NDArray out = NDArray.zeros(DType.FLOAT32, 3, 4, 5);
+        m.call(xs, ss, out);
         for (long e = 0; e < expected.size(); e++) {
             assertEquals(expected.getDouble(e), out.getDouble(e), "element " + e);
         }
