@@ -68,12 +68,12 @@ class StaticModeTest {
     @Test
     void registerTileFitsTheRegisters() {
         Sketch sk = StaticMode.ranked(new SketchPolicy(Dags.matmul(1024, 1024, 1024)).sketches()).getFirst();
-        long[][] len = StaticMode.tileSizes(sk, AVX512);
+        long[][] len = StaticTileSizes.tileSizes(sk, AVX512);
         // i: rows of the register tile; j: two vectors of 16 lanes.
         assertEquals(32, len[1][3]);
         assertEquals(8, len[0][3]);
         assertEquals(1024, len[0][0] * len[0][1] * len[0][2] * len[0][3]);
-        long[][] avx2 = StaticMode.tileSizes(sk, AVX2);
+        long[][] avx2 = StaticTileSizes.tileSizes(sk, AVX2);
         assertEquals(16, avx2[1][3]);
         assertEquals(4, avx2[0][3]); // 12 vectors of budget / 2 per row = 6 rows: the largest divisor of 1024 is 4
         assertTrue(avx2[0][0] * avx2[1][0] >= 16, "outer parallel level >= 2 x cores");
@@ -107,7 +107,7 @@ class StaticModeTest {
         Dags.Case c = caseOf(kind, new Random(3));
         for (Target t : List.of(AVX512, AVX2)) {
             Sketch best = StaticMode.ranked(new SketchPolicy(c.dag()).sketches()).getFirst();
-            State s = StaticMode.annotate(best, StaticMode.tileSizes(best, t), t);
+            State s = StaticMode.annotate(best, StaticTileSizes.tileSizes(best, t), t);
             assertTrue(s != null && StaticMode.generates(s), kind + " on " + t.name() + ": " + best);
         }
     }
