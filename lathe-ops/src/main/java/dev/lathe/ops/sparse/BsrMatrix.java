@@ -1,13 +1,11 @@
 package dev.lathe.ops.sparse;
 
 import dev.lathe.runtime.NDArray;
-import dev.lathe.runtime.Npy;
 import dev.lathe.te.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -208,16 +206,8 @@ public record BsrMatrix(int rows, int cols, int blockRows, int blockCols, float[
      * (rows, cols, block shape and nnzb): the task inputs of a kernel reading {@code t}.
      */
     public Map<Tensor, NDArray> bind(BsrTensors t) {
-        Sparse.requireShape(t.data(), dataArray(), "BSR data");
-        Sparse.requireShape(t.indptr(), indptrArray(), "BSR indptr");
-        Sparse.requireShape(t.indices(), indicesArray(), "BSR indices");
-        Sparse.requireExtent(t.rows(), rows, "BSR rows");
-        Sparse.requireExtent(t.cols(), cols, "BSR cols");
-        Map<Tensor, NDArray> out = new LinkedHashMap<>();
-        out.put(t.data(), dataArray());
-        out.put(t.indices(), indicesArray());
-        out.put(t.indptr(), indptrArray());
-        return out;
+        return Sparse.bind("BSR", List.of(t.data(), t.indices(), t.indptr()),
+                List.of(dataArray(), indicesArray(), indptrArray()), t.rows(), t.cols(), rows, cols);
     }
 
     /**
@@ -226,24 +216,18 @@ public record BsrMatrix(int rows, int cols, int blockRows, int blockCols, float[
      * reads the same arrays; the shape is recovered from the arrays and {@code cols}).
      */
     public void save(Path dir, String prefix) throws IOException {
-        Npy.write(dataArray(), dir.resolve(prefix + "_data.npy"));
-        Npy.write(indicesArray(), dir.resolve(prefix + "_indices.npy"));
-        Npy.write(indptrArray(), dir.resolve(prefix + "_indptr.npy"));
+        Sparse.save(dir, prefix, dataArray(), indicesArray(), indptrArray());
     }
 
     /** Loads a triplet written by {@link #save} (or by NumPy), validating the structure. */
     public static BsrMatrix load(Path dir, String prefix, int cols) throws IOException {
-        NDArray data = Npy.read(dir.resolve(prefix + "_data.npy"));
-        NDArray indices = Npy.read(dir.resolve(prefix + "_indices.npy"));
-        NDArray indptr = Npy.read(dir.resolve(prefix + "_indptr.npy"));
-        if (data.ndim() != 3) {
+        Sparse.Triplet t = Sparse.load(dir, prefix);
+        if (t.data().ndim() != 3) {
             throw new IllegalArgumentException("BSR: " + prefix + "_data.npy must be 3-D [nnzb, blockRows, blockCols], got "
-                    + data);
+                    + t.data());
         }
-        int br = (int) data.dim(1);
-        int bc = (int) data.dim(2);
-        int[] ptr = Sparse.ints(indptr, prefix + "_indptr.npy");
-        return new BsrMatrix((ptr.length - 1) * br, cols, br, bc, data.toFloatArray(),
-                Sparse.ints(indices, prefix + "_indices.npy"), ptr);
+        int br = (int) t.data().dim(1);
+        int bc = (int) t.data().dim(2);
+        return new BsrMatrix((t.indptr().length - 1) * br, cols, br, bc, t.data().toFloatArray(), t.indices(), t.indptr());
     }
 }

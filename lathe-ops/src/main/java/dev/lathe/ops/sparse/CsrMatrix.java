@@ -1,12 +1,11 @@
 package dev.lathe.ops.sparse;
 
 import dev.lathe.runtime.NDArray;
-import dev.lathe.runtime.Npy;
 import dev.lathe.te.Tensor;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -81,33 +80,21 @@ public record CsrMatrix(int rows, int cols, float[] data, int[] indices, int[] i
 
     /** This matrix's arrays for the placeholders {@code t}, checked against their declared shapes. */
     public Map<Tensor, NDArray> bind(CsrTensors t) {
-        Sparse.requireShape(t.data(), dataArray(), "CSR data");
-        Sparse.requireShape(t.indptr(), indptrArray(), "CSR indptr");
-        Sparse.requireShape(t.indices(), indicesArray(), "CSR indices");
-        Sparse.requireExtent(t.rows(), rows, "CSR rows");
-        Sparse.requireExtent(t.cols(), cols, "CSR cols");
-        Map<Tensor, NDArray> out = new LinkedHashMap<>();
-        out.put(t.data(), dataArray());
-        out.put(t.indices(), indicesArray());
-        out.put(t.indptr(), indptrArray());
-        return out;
+        return Sparse.bind("CSR", List.of(t.data(), t.indices(), t.indptr()),
+                List.of(dataArray(), indicesArray(), indptrArray()), t.rows(), t.cols(), rows, cols);
     }
 
     /** Saves as {@code <prefix>_data.npy}, {@code <prefix>_indices.npy}, {@code <prefix>_indptr.npy} in {@code dir}. */
     public void save(Path dir, String prefix) throws IOException {
-        Npy.write(dataArray(), dir.resolve(prefix + "_data.npy"));
-        Npy.write(indicesArray(), dir.resolve(prefix + "_indices.npy"));
-        Npy.write(indptrArray(), dir.resolve(prefix + "_indptr.npy"));
+        Sparse.save(dir, prefix, dataArray(), indicesArray(), indptrArray());
     }
 
     /** Loads a triplet written by {@link #save} (or by NumPy from a SciPy {@code csr_matrix}), validating it. */
     public static CsrMatrix load(Path dir, String prefix, int cols) throws IOException {
-        NDArray data = Npy.read(dir.resolve(prefix + "_data.npy"));
-        int[] ptr = Sparse.ints(Npy.read(dir.resolve(prefix + "_indptr.npy")), prefix + "_indptr.npy");
-        int[] idx = Sparse.ints(Npy.read(dir.resolve(prefix + "_indices.npy")), prefix + "_indices.npy");
-        if (data.ndim() != 1) {
-            throw new IllegalArgumentException("CSR: " + prefix + "_data.npy must be 1-D [nnz], got " + data);
+        Sparse.Triplet t = Sparse.load(dir, prefix);
+        if (t.data().ndim() != 1) {
+            throw new IllegalArgumentException("CSR: " + prefix + "_data.npy must be 1-D [nnz], got " + t.data());
         }
-        return new CsrMatrix(ptr.length - 1, cols, data.toFloatArray(), idx, ptr);
+        return new CsrMatrix(t.indptr().length - 1, cols, t.data().toFloatArray(), t.indices(), t.indptr());
     }
 }

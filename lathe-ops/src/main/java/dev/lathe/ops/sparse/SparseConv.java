@@ -1,9 +1,7 @@
 package dev.lathe.ops.sparse;
 
-import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
-import dev.lathe.ir.IterVar;
 import dev.lathe.ops.Conv;
 import dev.lathe.ops.Conv2dParams;
 import dev.lathe.ops.Dims;
@@ -14,8 +12,6 @@ import java.util.List;
 
 import static dev.lathe.te.Te.compute;
 import static dev.lathe.te.Te.computeN;
-import static dev.lathe.te.Te.reduceAxis;
-import static dev.lathe.te.Te.sum;
 
 /**
  * 2-D convolutions with a sparse weight: the weight is a BSR matrix over the
@@ -47,18 +43,10 @@ public final class SparseConv {
     public static Tensor conv2d(Tensor input, BsrTensors weight, Kernel k, Conv2dParams p, Layout layout, String name) {
         Shape s = Shape.of(input, weight, k, p, layout, name);
         Tensor pad = Conv.pad2d(input, layout, p.padding(), 0, name + "_pad");
-        int bsr = weight.blockRows();
-        int bsc = weight.blockCols();
-        IterVar c = reduceAxis(0, bsc, "c");
         return computeN(s.outShape(), idx -> {
-            Expr n = idx.get(0);
             Expr oc = idx.get(layout.channelAxis());
-            Expr y = idx.get(layout.heightAxis());
-            Expr x = idx.get(layout.widthAxis());
-            IterVar b = blockRange(weight, oc, bsr);
-            Expr col = column(weight, b, c, bsc);
-            Expr w = weight.data().get(b.var(), bsr == 1 ? IntImm.of(0) : oc.floormod(bsr), c.var());
-            return sum(w.mul(s.read(pad, n, y, x, s.group(oc), col)), b, c);
+            return Bsr.blockSum(weight, oc, col -> s.read(pad, idx.get(0), idx.get(layout.heightAxis()),
+                    idx.get(layout.widthAxis()), s.group(oc), col));
         }, name);
     }
 
@@ -85,16 +73,10 @@ public final class SparseConv {
             Expr n = r.floordiv(Dims.times(s.oh, s.ow));
             return s.read(pad, n, y, x, g, col);
         }, name + "_im2col");
-        int bsr = weight.blockRows();
-        int bsc = weight.blockCols();
-        IterVar c = reduceAxis(0, bsc, "c");
         return computeN(s.outShape(), idx -> {
-            Expr n = idx.get(0);
             Expr oc = idx.get(layout.channelAxis());
-            Expr row = n.mul(s.oh).add(idx.get(layout.heightAxis())).mul(s.ow).add(idx.get(layout.widthAxis()));
-            IterVar b = blockRange(weight, oc, bsr);
-            Expr w = weight.data().get(b.var(), bsr == 1 ? IntImm.of(0) : oc.floormod(bsr), c.var());
-            return sum(w.mul(cols.get(s.group(oc), row, column(weight, b, c, bsc))), b, c);
+            Expr row = idx.get(0).mul(s.oh).add(idx.get(layout.heightAxis())).mul(s.ow).add(idx.get(layout.widthAxis()));
+            return Bsr.blockSum(weight, oc, col -> cols.get(s.group(oc), row, col));
         }, name);
     }
 
@@ -160,15 +142,5 @@ public final class SparseConv {
             at[layout.widthAxis()] = ix;
             return pad.get(at);
         }
-    }
-
-    private static IterVar blockRange(BsrTensors a, Expr row, int bsr) {
-        Expr blockRow = bsr == 1 ? row : row.floordiv(bsr);
-        return reduceAxis(a.indptr().get(blockRow).cast(DType.INT64), a.indptr().get(blockRow.add(1)).cast(DType.INT64), "b");
-    }
-
-    private static Expr column(BsrTensors a, IterVar b, IterVar c, int bsc) {
-        Expr blockCol = a.indices().get(b.var()).cast(DType.INT64);
-        return bsc == 1 ? blockCol.add(c.var()) : blockCol.mul(bsc).add(c.var());
     }
 }
