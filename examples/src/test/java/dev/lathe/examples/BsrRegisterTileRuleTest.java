@@ -51,7 +51,7 @@ class BsrRegisterTileRuleTest {
         BsrMatmulSchedule.Declared d = BsrMatmulSchedule.declare(32, 16, 32, 16, 1, a.nnzBlocks());
         SearchTask task = new SearchTask(d.dag(), Target.host(), 1, Map.of(d.a().data(), a.dataArray(),
                 d.a().indices(), a.indicesArray(), d.a().indptr(), a.indptrArray()));
-        assertEquals(List.of(List.of("multi-level-tiling-sparse")),
+        assertEquals(List.of(List.of("add-cache-write", "multi-level-tiling-sparse"), List.of("multi-level-tiling-sparse")),
                 new SketchPolicy(task).sketches().stream().map(Sketch::rules).toList());
         assertEquals(DType.FLOAT32, d.c().dtype());
     }

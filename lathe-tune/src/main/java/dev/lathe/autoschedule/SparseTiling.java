@@ -43,7 +43,15 @@ final class SparseTiling {
             (sk, i, a) -> SketchRules.untouched(sk, i) && SketchRules.info(sk, i, a)
                     .filter(o -> o.dataDependent() && o.hasReduction() && o.spaceSize() > 0).isPresent()
                     && plan(sk.state().stage(i)) != null ? Condition.APPLY_AND_SKIP_REST : Condition.SKIP,
-            (sk, i, a) -> List.of(new Result(apply(sk, i), i - 1)));
+            (sk, i, a) -> {
+                List<Result> out = new ArrayList<>();
+                Sketch cached = withCacheWrite(sk, i);
+                if (cached != null) {
+                    out.add(new Result(cached, i - 1));
+                }
+                out.add(new Result(apply(sk, i), i - 1));
+                return out;
+            });
 
     /** How the stage's root axes take part: the sparse reduce axes, and each row axis's block (1: whole). */
     record Plan(Set<Integer> sparse, List<Long> rowBlock) {
@@ -114,6 +122,113 @@ final class SparseTiling {
         boolean[] found = {false};
         Exprs.forEach(e, n -> found[0] |= n instanceof dev.lathe.ir.TensorRead);
         return found[0];
+    }
+
+    /**
+     * The variant with a register accumulator: a {@code local} cache-write stage computed at the
+     * output's second dense level, covering whole block rows, with the sparse structure inside:
+     * <pre>
+     * out: rows.0, dense.0, dense.1, rows.1, dense.23 =>
+     *     local: rows, dense.rest, sparse, block cols, dense.2, {rows.1, dense.3 | dense.3, rows.1}
+     * </pre>
+     * Null when the op has no dense axis to tile (the accumulator would be the whole output).
+     */
+    static Sketch withCacheWrite(Sketch sk, int i) {
+        Plan plan = plan(sk.state().stage(i));
+        List<Sketch.Tile> tiles = new ArrayList<>(sk.tiles());
+        List<Sketch.Slot> slots = new ArrayList<>(sk.slots());
+        State[] s = {sk.state().apply(new Step.CacheWrite(i, "local"))};
+        int out = i + 1;
+        List<Iter> outSpace = List.copyOf(s[0].stage(out).leafIters());
+        List<Integer> cRows = new ArrayList<>();
+        List<Integer> cRowsInner = new ArrayList<>();
+        List<List<Integer>> cDense = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<Integer> tileOf = new ArrayList<>();
+        for (int d = 0; d < outSpace.size(); d++) {
+            int id = outSpace.get(d).id();
+            long block = plan.rowBlock().get(d);
+            long ext = Extents.constant(s[0].stage(out), id);
+            tileOf.add(-1);
+            if (block == 1) {
+                cRows.add(id);
+            } else if (block > 1) {
+                int pos = s[0].stage(out).leaves().indexOf(id);
+                s[0] = s[0].apply(new Step.Split(out, id, List.of(block)));
+                cRows.add(s[0].stage(out).leaves().get(pos));
+                cRowsInner.add(s[0].stage(out).leaves().get(pos + 1));
+            } else if (ext > 1) {
+                tiles.add(new Sketch.Tile(ext, SketchRules.SPACE_LEVELS));
+                tileOf.set(d, tiles.size() - 1);
+                List<Integer> parts = SketchRules.splitSlot(tiles, slots, s, out, id, tiles.size() - 1,
+                        List.of(List.of(1), List.of(2, 3)));
+                for (int l = 0; l < 3; l++) {
+                    cDense.get(l).add(parts.get(l));
+                }
+            } else {
+                cRows.add(id);
+            }
+        }
+        if (cDense.get(1).isEmpty()) {
+            return null;
+        }
+        List<Integer> cOrder = new ArrayList<>(cRows);
+        cOrder.addAll(cDense.get(0));
+        cOrder.addAll(cDense.get(1));
+        cOrder.addAll(cRowsInner);
+        cOrder.addAll(cDense.get(2));
+        s[0] = s[0].apply(new Step.Reorder(out, cOrder));
+        s[0] = s[0].apply(new Step.ComputeAt(i, out, cDense.get(1).getLast()));
+
+        List<Integer> rowsOuter = new ArrayList<>();
+        List<Integer> rowsInner = new ArrayList<>();
+        List<Integer> denseOuter = new ArrayList<>();
+        List<Integer> dense2 = new ArrayList<>();
+        List<Integer> dense3 = new ArrayList<>();
+        List<Integer> sparse = new ArrayList<>();
+        List<Integer> blockReduce = new ArrayList<>();
+        boolean rowInnermost = false;
+        int d = 0;
+        for (Iter it : List.copyOf(s[0].stage(i).leafIters())) {
+            int id = it.id();
+            if (it.kind() == IterKind.REDUCE) {
+                (plan.sparse().contains(id) ? sparse : blockReduce).add(id);
+                continue;
+            }
+            long block = plan.rowBlock().get(d);
+            if (tileOf.get(d) >= 0) {
+                List<Integer> parts = SketchRules.splitSlot(tiles, slots, s, i, id, tileOf.get(d),
+                        List.of(List.of(2), List.of(3)));
+                denseOuter.add(parts.get(0));
+                dense2.add(parts.get(1));
+                dense3.add(parts.get(2));
+            } else if (block > 1) {
+                int pos = s[0].stage(i).leaves().indexOf(id);
+                s[0] = s[0].apply(new Step.Split(i, id, List.of(block)));
+                rowsOuter.add(s[0].stage(i).leaves().get(pos));
+                rowsInner.add(s[0].stage(i).leaves().get(pos + 1));
+                rowInnermost |= d == outSpace.size() - 1;
+            } else {
+                rowsOuter.add(id);
+            }
+            d++;
+        }
+        List<Integer> order = new ArrayList<>(rowsOuter);
+        order.addAll(denseOuter);
+        order.addAll(sparse);
+        order.addAll(blockReduce);
+        order.addAll(dense2);
+        if (rowInnermost) {
+            order.addAll(dense3);
+            order.addAll(rowsInner);
+        } else {
+            order.addAll(rowsInner);
+            order.addAll(dense3);
+        }
+        s[0] = s[0].apply(new Step.Reorder(i, order));
+        List<String> rules = new ArrayList<>(sk.rules());
+        rules.add("add-cache-write");
+        rules.add(NAME);
+        return new Sketch(s[0], tiles, slots, rules);
     }
 
     static Sketch apply(Sketch sk, int i) {

@@ -95,7 +95,9 @@ class SparseSketchTest {
         assertTrue(sketches.stream().allMatch(sk -> sk.rules().contains("multi-level-tiling-sparse")),
                 () -> kind + ": " + sketches.stream().map(Sketch::rules).toList());
         assertTrue(sketches.getFirst().tiles().size() >= 1, "the dense axes are tiled: " + sketches.getFirst().state());
-        List<State> programs = policy.sampleInitPopulation(6, new Random(3));
+        assertEquals(2, sketches.size(), "a variant with a register accumulator and one without");
+        assertTrue(sketches.getFirst().rules().contains("add-cache-write"));
+        List<State> programs = policy.sampleInitPopulation(10, new Random(3));
         assertTrue(programs.size() >= 3, kind + ": only " + programs.size() + " programs");
         for (State p : programs) {
             assertNull(Dags.check(c, p), () -> kind + " mismatch in\n" + p);
@@ -115,13 +117,17 @@ class SparseSketchTest {
     @Test
     void theSparseLoopStaysWholeAndTheBlockRowIsInnermostInASparseFullyConnectedLayer() {
         Dags.Case c = sparseCase("dense-bsrT", new Random(2));
-        Sketch sk = new SketchPolicy(new SearchTask(c.dag(), Target.host(), 1, c.inputs())).sketches().getFirst();
+        Sketch sk = new SketchPolicy(new SearchTask(c.dag(), Target.host(), 1, c.inputs())).sketches().getLast();
         var y = sk.state().stage(sk.state().stageIndex("Y"));
         // Y[i, j]: j is the weight's row (16 per block), i the dense batch axis
         assertEquals(List.of("j.0", "i.0", "i.1", "b", "c", "i.2", "i.3", "j.1"),
                 y.leafIters().stream().map(Object::toString).toList());
         assertEquals(16, Extents.constant(y, y.leafIters().getLast().id()));
         assertThrows(ScheduleException.class, () -> sk.state().split("Y", "b", 2));
+        State cached = new SketchPolicy(new SearchTask(c.dag(), Target.host(), 1, c.inputs())).sketches().getFirst().state();
+        // the accumulator covers whole blocks of 16 rows: the sparse loop sits outside the block's rows
+        assertEquals(List.of("j.0", "i.0", "b", "c", "i.1", "i.2", "j.1"),
+                cached.stage(cached.stageIndex("Y.local")).leafIters().stream().map(Object::toString).toList());
         assertThrows(ScheduleException.class, () -> sk.state().vectorize("Y", "b"));
     }
 
