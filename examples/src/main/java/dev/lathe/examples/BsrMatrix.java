@@ -8,7 +8,9 @@ import java.util.Random;
 
 /**
  * A block sparse row matrix held in Java arrays, in the layout of
- * {@link dev.lathe.ops.sparse.BsrTensors}: {@code data[nnzb, blockRows, blockCols]},
+ * {@link dev.lathe.ops.sparse.BsrTensors}, drawn block by block with a probability (the way the
+ * benchmark's S1 structure is made; {@link dev.lathe.ops.sparse.BsrMatrix} is the library's
+ * validated format, which this converts to): {@code data[nnzb, blockRows, blockCols]},
  * {@code indices[nnzb]} (block columns), {@code indptr[rows / blockRows + 1]}.
  */
 public record BsrMatrix(int rows, int cols, int blockRows, int blockCols, float[] data, int[] indices, int[] indptr) {
@@ -56,31 +58,25 @@ public record BsrMatrix(int rows, int cols, int blockRows, int blockCols, float[
         return indices.length;
     }
 
+    /** The same matrix as a validated {@link dev.lathe.ops.sparse.BsrMatrix} (the library's format). */
+    public dev.lathe.ops.sparse.BsrMatrix matrix() {
+        return new dev.lathe.ops.sparse.BsrMatrix(rows, cols, blockRows, blockCols, data, indices, indptr);
+    }
+
     public NDArray dataArray() {
-        return NDArray.of(data, indices.length, blockRows, blockCols);
+        return matrix().dataArray();
     }
 
     public NDArray indicesArray() {
-        return NDArray.of(indices, indices.length);
+        return matrix().indicesArray();
     }
 
     public NDArray indptrArray() {
-        return NDArray.of(indptr, indptr.length);
+        return matrix().indptrArray();
     }
 
     /** The dense {@code rows × cols} matrix, row-major. */
     public float[] toDense() {
-        float[] d = new float[rows * cols];
-        for (int br = 0; br < rows / blockRows; br++) {
-            for (int b = indptr[br]; b < indptr[br + 1]; b++) {
-                for (int r = 0; r < blockRows; r++) {
-                    for (int c = 0; c < blockCols; c++) {
-                        d[(br * blockRows + r) * cols + indices[b] * blockCols + c] =
-                                data[(b * blockRows + r) * blockCols + c];
-                    }
-                }
-            }
-        }
-        return d;
+        return matrix().toDense();
     }
 }

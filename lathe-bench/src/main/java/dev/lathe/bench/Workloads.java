@@ -14,6 +14,8 @@ import dev.lathe.ops.Reduction;
 import dev.lathe.ops.Size2d;
 import dev.lathe.ops.sparse.Bsr;
 import dev.lathe.ops.sparse.BsrTensors;
+import dev.lathe.ops.sparse.SparseConv;
+import dev.lathe.ops.Layout;
 import dev.lathe.runtime.NDArray;
 import dev.lathe.te.ComputeDag;
 import dev.lathe.te.Tensor;
@@ -57,6 +59,12 @@ public final class Workloads {
         add("R1", "softmax over rows, 128×1000", 5.0 * 128 * 1000, t -> dense(softmax(128, 1000), t));
         add("R2", "layer norm, 128×768", 8.0 * 128 * 768, t -> dense(layerNorm(128, 768), t));
         add("S1", "BSR × dense, 128×256 (16×1 blocks, density 0.6) · 256×512", s1Flops(), Workloads::s1);
+        add("S1-dense", "matmul 128×256 · 256×512 (S1's dense equivalent)", 2.0 * 128 * 256 * 512,
+                t -> dense(matmul(128, 512, 256), t));
+        for (int pct : new int[]{50, 70, 90}) {
+            add("S2-" + pct, "sparse conv2d NHWC 56×56, 64→64, 3×3, pad 1, weight BSR 16×1 at sparsity 0." + pct / 10,
+                    s2Flops(pct / 100.0), t -> s2(pct / 100.0, t));
+        }
         add("X1-prod2", "product of 2 elements", 2, t -> dense(ComputeDag.of(Reduction.prodAll(
                 placeholder(List.of(2), DType.FLOAT32, "x"), "p")), t));
         add("X1-scalar", "sum of 1×4096 to a scalar", 4096, t -> dense(ComputeDag.of(Reduction.sumAll(
@@ -153,6 +161,26 @@ public final class Workloads {
         Map<Tensor, NDArray> inputs = Map.of(t.data(), a.dataArray(), t.indices(), a.indicesArray(),
                 t.indptr(), a.indptrArray());
         return new SearchTask(dag, Target.host(), threads, inputs);
+    }
+
+    /** S2's weight: 64 × (3·3·64) in 16 × 1 blocks, pruned to {@code sparsity} from a seeded random matrix. */
+    private static dev.lathe.ops.sparse.BsrMatrix s2Weight(double sparsity) {
+        return dev.lathe.ops.sparse.BsrMatrix.random(64, 3 * 3 * 64, 16, 1, sparsity, new Random(0));
+    }
+
+    /** S2 at {@code sparsity}: the direct sparse conv2d, the task carrying the weight's real arrays. */
+    private static SearchTask s2(double sparsity, int threads) {
+        var w = s2Weight(sparsity);
+        BsrTensors t = BsrTensors.placeholders(64, 3 * 3 * 64, 16, 1, w.nnzBlocks(), "W");
+        Tensor in = placeholder(List.of(1, 56, 56, 64), DType.FLOAT32, "data");
+        Tensor out = SparseConv.conv2d(in, t, new SparseConv.Kernel(3, 3), Conv2dParams.DEFAULT.withPadding(1),
+                Layout.NHWC, "conv");
+        return new SearchTask(ComputeDag.of(out), Target.host(), threads, w.bind(t));
+    }
+
+    /** S2's flops: 2 per multiply-add of the stored weight values at each of the 56 × 56 outputs. */
+    public static double s2Flops(double sparsity) {
+        return 2.0 * s2Weight(sparsity).nnz() * 56 * 56;
     }
 
     /** S1's flops: 2 per multiply-add of the stored blocks. */

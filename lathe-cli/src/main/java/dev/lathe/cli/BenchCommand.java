@@ -6,6 +6,7 @@ import dev.lathe.bench.HandBsrBench;
 import dev.lathe.bench.HandConvBench;
 import dev.lathe.bench.HandMatmulBench;
 import dev.lathe.bench.MeasureOverheadBench;
+import dev.lathe.bench.SparseTuneBench;
 import dev.lathe.bench.StaticModeBench;
 import dev.lathe.bench.TemplateTuneBench;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, sparse-tune")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -31,8 +32,8 @@ final class BenchCommand implements Runnable {
     @Option(names = "--tuners", split = ",", description = "template-tune: ga, xgb (default ${DEFAULT-VALUE})", defaultValue = "ga,xgb")
     java.util.List<String> tuners;
 
-    @Option(names = "--workloads", split = ",", description = "autotune: workload ids, or ALL for every dense single operator (default ${DEFAULT-VALUE})",
-            defaultValue = "MM1,C1")
+    @Option(names = "--workloads", split = ",", description = "autotune: workload ids, or ALL for every dense single operator (default ${DEFAULT-VALUE}); "
+            + "sparse-tune: S1, S2-50, S2-70, S2-90 (default: all four)", defaultValue = "MM1,C1")
     java.util.List<String> workloads;
 
     @Option(names = "--threads", description = "autotune: kernel threads (default ${DEFAULT-VALUE})", defaultValue = "2")
@@ -57,6 +58,8 @@ final class BenchCommand implements Runnable {
             case "static" -> StaticModeBench.run(repeats, System.out);
             case "autotune" -> AutoTuneBench.run(workloads.equals(java.util.List.of("ALL")) ? autotuneAll() : workloads,
                     trials, threads, recordsDir, repeats, System.out);
+            case "sparse-tune" -> SparseTuneBench.run(workloads.equals(java.util.List.of("MM1", "C1"))
+                    ? SparseTuneBench.DEFAULT_IDS : workloads, trials.getLast(), threads, recordsDir, repeats, System.out);
             case "template-tune" -> {
                 try {
                     TemplateTuneBench.run(workload, tuners, trials.getLast(), recordsDir, repeats, System.out);
@@ -65,7 +68,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune");
+                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, sparse-tune");
         }
     }
 

@@ -69,6 +69,12 @@ public final class SketchRules {
                 return out;
             });
 
+    /**
+     * Tiles the dense axes of a reduction over a data-dependent range around the sparse loop, which
+     * is never split (see {@link SparseTiling}).
+     */
+    public static final SketchRule MULTI_LEVEL_TILING_SPARSE = SparseTiling.RULE;
+
     /** Leaves the stage as it is (annotation still tiles, parallelizes and vectorizes it). */
     public static final SketchRule SKIP = rule("skip",
             (sk, i, a) -> Condition.APPLY_AND_SKIP_REST,
@@ -76,7 +82,7 @@ public final class SketchRules {
 
     /** The default rules, in order. */
     public static final List<SketchRule> DEFAULTS = List.of(ALWAYS_INLINE, ADD_CACHE_WRITE,
-            MULTI_LEVEL_TILING_WITH_FUSION, MULTI_LEVEL_TILING, ADD_RFACTOR, SKIP);
+            MULTI_LEVEL_TILING_WITH_FUSION, MULTI_LEVEL_TILING, ADD_RFACTOR, MULTI_LEVEL_TILING_SPARSE, SKIP);
 
     // ---- the rules' bodies
 
@@ -135,7 +141,7 @@ public final class SketchRules {
     }
 
     /** Splits leaf {@code id} of stage {@code stage} with placeholder factors; returns the parts, outer to inner. */
-    private static List<Integer> splitSlot(List<Sketch.Tile> tiles, List<Sketch.Slot> slots, State[] s, int stage,
+    static List<Integer> splitSlot(List<Sketch.Tile> tiles, List<Sketch.Slot> slots, State[] s, int stage,
                                            int id, int tile, List<List<Integer>> levels) {
         Stage before = s[0].stage(stage);
         int pos = before.leaves().indexOf(id);

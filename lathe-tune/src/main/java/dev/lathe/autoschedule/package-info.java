@@ -7,7 +7,8 @@
  * {@link dev.lathe.autoschedule.SketchPolicy} visits the stages from the last to the first and
  * applies {@link dev.lathe.autoschedule.SketchRule}s (user rules first, then
  * {@link dev.lathe.autoschedule.SketchRules#DEFAULTS}: always-inline, add-cache-write,
- * multi-level-tiling-with-fusion, multi-level-tiling "SSRSRS", add-rfactor, skip) to get
+ * multi-level-tiling-with-fusion, multi-level-tiling "SSRSRS", add-rfactor,
+ * multi-level-tiling-sparse, skip) to get
  * {@link dev.lathe.autoschedule.Sketch}es: states whose tile splits have unfilled lengths.
  * {@link dev.lathe.autoschedule.RandomAnnotation} turns a sketch into a complete program.
  */

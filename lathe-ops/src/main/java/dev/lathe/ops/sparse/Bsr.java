@@ -35,15 +35,7 @@ public final class Bsr {
         Dims.requireRank(dense, 2, "bsrMatmul: the dense matrix");
         Dims.requireSameDtype(a.data(), dense, "bsrMatmul");
         Dims.requireSame(a.cols(), dense.shape().getFirst(), "bsrMatmul: the sparse matrix's cols and the dense matrix's rows");
-        int bsr = a.blockRows();
-        int bsc = a.blockCols();
-        IterVar c = reduceAxis(0, bsc, "c");
-        return compute(List.of(a.rows(), dense.shape().get(1)), (i, j) -> {
-            IterVar b = blockRange(a, i, bsr);
-            Expr row = bsr == 1 ? (Expr) IntImm.of(0) : i.floormod(bsr);
-            Expr k = column(a, b, c, bsc);
-            return sum(a.data().get(b.var(), row, c.var()).mul(dense.get(k, j)), b, c);
-        }, name);
+        return compute(List.of(a.rows(), dense.shape().get(1)), (i, j) -> blockSum(a, i, k -> dense.get(k, j)), name);
     }
 
     /**
@@ -59,24 +51,30 @@ public final class Bsr {
         Dims.requireRank(x, 2, "denseBsrT: the dense input");
         Dims.requireSameDtype(x, w.data(), "denseBsrT");
         Dims.requireSame(x.shape().get(1), w.cols(), "denseBsrT: the input's dim 1 (K) and the sparse weight's cols");
-        int bsr = w.blockRows();
-        int bsc = w.blockCols();
+        return compute(List.of(x.shape().getFirst(), w.rows()), (m, n) -> blockSum(w, n, k -> x.get(m, k)), name);
+    }
+
+    /**
+     * {@code Σ_{b ∈ blocks of row/bsr} Σ_{c < bsc} data[b, row % bsr, c] · operand(indices[b]·bsc + c)}:
+     * the sum over the stored values of one row of {@code a}, {@code operand} giving the dense
+     * factor of a column.
+     */
+    static Expr blockSum(BsrTensors a, Expr row, java.util.function.Function<Expr, Expr> operand) {
+        int bsr = a.blockRows();
+        int bsc = a.blockCols();
         IterVar c = reduceAxis(0, bsc, "c");
-        return compute(List.of(x.shape().getFirst(), w.rows()), (m, n) -> {
-            IterVar b = blockRange(w, n, bsr);
-            Expr row = bsr == 1 ? (Expr) IntImm.of(0) : n.floormod(bsr);
-            Expr k = column(w, b, c, bsc);
-            return sum(w.data().get(b.var(), row, c.var()).mul(x.get(m, k)), b, c);
-        }, name);
+        IterVar b = blockRange(a, row, bsr);
+        Expr inBlock = bsr == 1 ? (Expr) IntImm.of(0) : row.floormod(bsr);
+        return sum(a.data().get(b.var(), inBlock, c.var()).mul(operand.apply(column(a, b, c, bsc))), b, c);
     }
 
     /** The reduce axis over the blocks of the block row holding row {@code i}. */
-    private static IterVar blockRange(BsrTensors a, Expr i, int bsr) {
+    static IterVar blockRange(BsrTensors a, Expr i, int bsr) {
         Expr blockRow = bsr == 1 ? i : i.floordiv(bsr);
         return reduceAxis(a.indptr().get(blockRow).cast(DType.INT64), a.indptr().get(blockRow.add(1)).cast(DType.INT64), "b");
     }
 
-    private static Expr column(BsrTensors a, IterVar b, IterVar c, int bsc) {
+    static Expr column(BsrTensors a, IterVar b, IterVar c, int bsc) {
         Expr blockCol = a.indices().get(b.var()).cast(DType.INT64);
         return bsc == 1 ? blockCol.add(c.var()) : blockCol.mul(bsc).add(c.var());
     }
