@@ -19,14 +19,11 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
 
     /** Lowers a node with its inputs typed from {@code types} and the values in {@code known}. */
     public static NodeLowering of(Node node, int opset, Map<String, TensorType> types, Map<String, Constant> known) {
-        OpTable.OpDef def = OpTable.of(node, opset);
         List<Tensor> ins = new ArrayList<>();
-        List<Constant> values = new ArrayList<>();
         for (int i = 0; i < node.inputs().size(); i++) {
             String name = node.input(i);
             if (name.isEmpty()) {
                 ins.add(null);
-                values.add(null);
                 continue;
             }
             TensorType t = types.get(name);
@@ -34,7 +31,19 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
                 throw new IllegalArgumentException(node.label() + ": input '" + name + "' has no type");
             }
             ins.add(Te.placeholder(t.shape().stream().map(Dim::extent).toList(), t.dtype(), "x" + i));
-            values.add(known.get(name));
+        }
+        return onto(node, opset, ins, known);
+    }
+
+    /**
+     * Lowers a node onto given input tensors (null for an absent input): placeholders, or the
+     * outputs of nodes lowered before it when several nodes fuse into one compute declaration.
+     */
+    public static NodeLowering onto(Node node, int opset, List<Tensor> ins, Map<String, Constant> known) {
+        OpTable.OpDef def = OpTable.of(node, opset);
+        List<Constant> values = new ArrayList<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            values.add(node.input(i).isEmpty() ? null : known.get(node.input(i)));
         }
         List<Tensor> outs;
         try {
