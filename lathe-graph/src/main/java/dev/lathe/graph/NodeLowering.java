@@ -32,14 +32,16 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
             }
             ins.add(Te.placeholder(t.shape().stream().map(Dim::extent).toList(), t.dtype(), "x" + i));
         }
-        return onto(node, opset, ins, known);
+        return onto(node, opset, ins, known, "y");
     }
 
     /**
      * Lowers a node onto given input tensors (null for an absent input): placeholders, or the
      * outputs of nodes lowered before it when several nodes fuse into one compute declaration.
+     * Output k is named {@code outPrefix + k} (stages the lowering adds are named after it).
      */
-    public static NodeLowering onto(Node node, int opset, List<Tensor> ins, Map<String, Constant> known) {
+    public static NodeLowering onto(Node node, int opset, List<Tensor> ins, Map<String, Constant> known,
+                                    String outPrefix) {
         OpTable.OpDef def = OpTable.of(node, opset);
         List<Constant> values = new ArrayList<>();
         for (int i = 0; i < node.inputs().size(); i++) {
@@ -47,7 +49,7 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
         }
         List<Tensor> outs;
         try {
-            outs = def.lowering().lower(new LowerContext(node, opset, ins, values));
+            outs = def.lowering().lower(new LowerContext(node, opset, ins, values, outPrefix));
         } catch (UnsupportedOperatorException | ValueNeededException | InvalidGraphException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -56,7 +58,7 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
         List<Tensor> computed = new ArrayList<>();
         for (int k = 0; k < outs.size(); k++) {
             Tensor o = outs.get(k);
-            computed.add(o.op() instanceof PlaceholderOp ? Te.computeN(o.shape(), o::get, "y" + k) : o);
+            computed.add(o.op() instanceof PlaceholderOp ? Te.computeN(o.shape(), o::get, outPrefix + k) : o);
         }
         return new NodeLowering(node, ins, computed);
     }

@@ -43,9 +43,11 @@ public record GroupLowering(FusedGroup group, ComputeDag dag, List<String> argum
             env.put(v, p);
             bound.put(p, v);
         }
-        for (Node n : group.nodes()) {
+        for (int j = 0; j < group.nodes().size(); j++) {
+            Node n = group.nodes().get(j);
             List<Tensor> ins = n.inputs().stream().map(in -> in.isEmpty() ? null : env.get(in)).toList();
-            NodeLowering low = NodeLowering.onto(n, opset, ins, known);
+            // Stage names must be unique within a DAG: schedule steps name their stages.
+            NodeLowering low = NodeLowering.onto(n, opset, ins, known, "n" + j + "_y");
             for (int k = 0; k < n.outputs().size(); k++) {
                 if (!n.outputs().get(k).isEmpty()) {
                     env.put(n.outputs().get(k), low.outputs().get(k));
