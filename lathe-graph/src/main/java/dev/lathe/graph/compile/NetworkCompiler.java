@@ -10,6 +10,8 @@ import dev.lathe.graph.pass.Passes;
 import dev.lathe.graph.task.NetworkTask;
 import dev.lathe.graph.task.TaskExtractor;
 import dev.lathe.graph.task.TaskTable;
+import dev.lathe.measure.LocalMeasurer;
+import dev.lathe.measure.RunOptions;
 import dev.lathe.measure.Target;
 import dev.lathe.records.ApplyHistoryBest;
 import dev.lathe.runtime.Module;
@@ -110,7 +112,12 @@ public final class NetworkCompiler {
             LOG.info("network {}: no task worth tuning; compiling with the static mode", graph.name());
         } else {
             LOG.info("network {}: tuning {} tasks with {} trials in all", graph.name(), jobs.size(), trials);
-            AutoScheduler.tune(jobs, trials, records);
+            // Rounds small enough that every task gets a share of a small budget (16 at most, as for one task).
+            int perRound = Math.clamp(trials / (2L * jobs.size()), 1, 16);
+            RunOptions run = RunOptions.defaults().withTiming(1, 3, 20).withTimeoutSeconds(10);
+            try (LocalMeasurer measurer = LocalMeasurer.create(run)) {
+                AutoScheduler.tune(jobs, trials, records, measurer, perRound);
+            }
         }
         return build(low, records, options);
     }

@@ -40,13 +40,13 @@ class NetworkTest {
         NetworkCompiler.Options opts = NetworkCompiler.Options.defaults().withThreads(1);
         TaskTable tasks = NetworkCompiler.lower(g, opts).tasks();
         assertEquals(3, tasks.tunable().size(), tasks.toString());
-        CompiledNetwork tuned = NetworkCompiler.tune(g, 8, records, opts);
+        CompiledNetwork tuned = NetworkCompiler.tune(g, 4, records, opts);
         Map<String, NDArray> in = Map.of("x", NDArray.random(DType.FLOAT32, new Random(2), 64, 32));
         Map<String, NDArray> want = GraphExecutor.of(g).run(in);
         assertSame(want, tuned.run(in), 1e-5f);
         ApplyHistoryBest best = AutoScheduler.applyHistoryBest(records, Target.host());
         long recorded = tasks.tunable().stream().filter(t -> best.record(t.dag()).isPresent()).count();
-        assertTrue(recorded >= 1, "the tuned tasks have records");
+        assertEquals(3, recorded, "the task scheduler gave every task a share of the budget");
         // A later compile picks the schedules up from the records, without tuning.
         assertSame(want, NetworkCompiler.compile(g, records, opts).run(in), 1e-5f);
     }
