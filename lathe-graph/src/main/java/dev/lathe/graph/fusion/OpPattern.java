@@ -28,7 +28,7 @@ public enum OpPattern {
             "Concat", "Expand", "Flatten", "Gather", "Pad", "Reshape", "Slice", "Squeeze", "Tile", "Transpose",
             "Unsqueeze");
     private static final Set<String> ANCHOR_OPS = Set.of(
-            "AveragePool", "BatchNormalization", "Conv", "ConvTranspose", "Gemm", "GlobalAveragePool",
+            "AveragePool", "BatchNormalization", "Conv", "ConvNhwc", "ConvTranspose", "Gemm", "GlobalAveragePool",
             "GlobalMaxPool", "LayerNormalization", "LogSoftmax", "MatMul", "MaxPool", "ReduceL1", "ReduceL2",
             "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum",
             "ReduceSumSquare", "Softmax");

@@ -2,7 +2,10 @@ package dev.lathe.graph.pass;
 
 import dev.lathe.graph.Graph;
 
-/** The standard pipeline before compiling a network: fold constants, fold BatchNormalization into Conv, fold again. */
+/**
+ * The standard pipeline before compiling a network: fold constants, fold BatchNormalization into
+ * Conv (and fold again), then convert convolution chains to NHWC where convolutions dominate.
+ */
 public final class Passes {
     private Passes() {
     }
@@ -10,6 +13,7 @@ public final class Passes {
     public static Graph optimize(Graph g) {
         Graph folded = ConstantFolding.run(g);
         Graph bn = FoldBatchNorm.run(folded);
-        return bn == folded ? folded : ConstantFolding.run(bn);
+        Graph g2 = bn == folded ? folded : ConstantFolding.run(bn);
+        return LayoutToNhwc.run(g2);
     }
 }
