@@ -25,7 +25,7 @@ import java.util.Set;
  * and where an NCHW operator (pooling, flatten, a graph output) reads it. Transposes back to
  * NCHW that nobody reads are dropped.
  * <p>
- * The pass applies only when convolutions dominate the graph's multiply-adds
+ * The pass applies only when there are at least two such convolutions and they dominate the graph's multiply-adds
  * ({@link #DOMINANCE} of those of Conv, MatMul and Gemm), where a channel-innermost layout lets
  * the inner loop vectorize over output channels; a graph of matrix products is left alone.
  */
@@ -43,9 +43,13 @@ public final class LayoutToNhwc {
     private LayoutToNhwc() {
     }
 
-    /** Converts when convolutions dominate; returns {@code g} unchanged otherwise. */
+    /**
+     * Converts when convolutions dominate and there are at least two to convert (one alone would
+     * pay two transposes for nothing); returns {@code g} unchanged otherwise.
+     */
     public static Graph run(Graph g) {
-        return convMacShare(g) >= DOMINANCE ? convert(g) : g;
+        long eligible = g.nodes().stream().filter(n -> eligibleConv(g, n)).count();
+        return eligible >= 2 && convMacShare(g) >= DOMINANCE ? convert(g) : g;
     }
 
     /** Converts every eligible convolution, whatever the share. */
