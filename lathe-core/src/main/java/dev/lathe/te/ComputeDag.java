@@ -42,6 +42,15 @@ public final class ComputeDag {
             visit(t.op(), done, new HashSet<>(), order);
         }
         this.ops = List.copyOf(order);
+        // Schedules, records and generated code address stages by name: two stages of one name would
+        // make a step apply to the wrong one.
+        Set<String> names = new HashSet<>();
+        for (Operation op : ops) {
+            if (!names.add(op.name())) {
+                throw new IllegalArgumentException("two operations of this DAG are named '" + op.name()
+                        + "': give every placeholder and compute a distinct name");
+            }
+        }
     }
 
     public static ComputeDag of(Tensor... outputs) {

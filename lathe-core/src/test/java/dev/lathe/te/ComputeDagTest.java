@@ -211,4 +211,14 @@ class ComputeDagTest {
                 () -> compute(List.of(3), i -> sum(a.get(i, k), k).mul(2f), "C"));
         assertTrue(e.getMessage().contains("whole body"), e.getMessage());
     }
+
+    @Test
+    void twoOperationsOfOneNameAreRefused() {
+        Tensor a = Te.placeholder(List.of(4), dev.lathe.ir.DType.FLOAT32, "x");
+        Tensor b = Te.placeholder(List.of(4), dev.lathe.ir.DType.FLOAT32, "x");
+        Tensor c = Te.compute(List.of(4), i -> a.get(i).add(b.get(i)), "sum");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ComputeDag.of(c));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("'x'"), e.getMessage());
+    }
 }
