@@ -6,6 +6,7 @@ import dev.lathe.bench.HandBsrBench;
 import dev.lathe.bench.HandConvBench;
 import dev.lathe.bench.HandMatmulBench;
 import dev.lathe.bench.MeasureOverheadBench;
+import dev.lathe.bench.NetworkBench;
 import dev.lathe.bench.StaticModeBench;
 import dev.lathe.bench.TemplateTuneBench;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, network")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -35,13 +36,17 @@ final class BenchCommand implements Runnable {
             defaultValue = "MM1,C1")
     java.util.List<String> workloads;
 
-    @Option(names = "--threads", description = "autotune: kernel threads (default ${DEFAULT-VALUE})", defaultValue = "2")
+    @Option(names = "--models", split = ",", description = "network: N2 (ResNet-18), N3 (transformer block) (default ${DEFAULT-VALUE})",
+            defaultValue = "N2,N3")
+    java.util.List<String> models;
+
+    @Option(names = "--threads", description = "autotune, network: kernel threads (ONNX Runtime gets as many) (default ${DEFAULT-VALUE})", defaultValue = "2")
     int threads;
 
-    @Option(names = "--trials", description = "template-tune, autotune: measured trials per tuner / workload (default ${DEFAULT-VALUE})", defaultValue = "200")
+    @Option(names = "--trials", description = "template-tune, autotune: measured trials per tuner / workload; network: shared by the kernels of each network (default ${DEFAULT-VALUE})", defaultValue = "200")
     int trials;
 
-    @Option(names = "--records-dir", description = "template-tune: where records files go; a run continues the files it finds there (default ${DEFAULT-VALUE})",
+    @Option(names = "--records-dir", description = "template-tune, autotune, network: where records files go; a run continues the files it finds there (default ${DEFAULT-VALUE})",
             defaultValue = "lathe-records")
     java.nio.file.Path recordsDir;
 
@@ -55,6 +60,7 @@ final class BenchCommand implements Runnable {
             case "measure-overhead" -> MeasureOverheadBench.run(System.out);
             case "static" -> StaticModeBench.run(repeats, System.out);
             case "autotune" -> AutoTuneBench.run(workloads, trials, threads, recordsDir, repeats, System.out);
+            case "network" -> NetworkBench.run(models, trials, threads, recordsDir, repeats, System.out);
             case "template-tune" -> {
                 try {
                     TemplateTuneBench.run(workload, tuners, trials, recordsDir, repeats, System.out);
@@ -63,7 +69,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune");
+                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, network");
         }
     }
 }
