@@ -122,7 +122,7 @@ public final class GraphExecutor {
     }
 
     /** The compiled specialization for these inputs (compiled on first use). */
-    public Plan plan(Map<String, NDArray> inputs) {
+    public synchronized Plan plan(Map<String, NDArray> inputs) {
         List<Value> typed = new ArrayList<>();
         Map<String, Constant> known = new LinkedHashMap<>(graph.initializers());
         StringBuilder key = new StringBuilder();

@@ -2,7 +2,6 @@ package dev.lathe.graph;
 
 import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
-import dev.lathe.ir.Var;
 import dev.lathe.ops.Dims;
 import dev.lathe.ops.Elementwise;
 import dev.lathe.te.Te;
@@ -91,10 +90,6 @@ final class Indexing {
             p = Dims.times(p, d);
         }
         return p;
-    }
-
-    static List<Expr> vars(List<Var> v) {
-        return new ArrayList<>(v);
     }
 
     /** The value of a static dimension; unsupported when it is symbolic. */

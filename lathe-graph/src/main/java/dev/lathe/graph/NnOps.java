@@ -5,7 +5,6 @@ import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
 import dev.lathe.ir.IterVar;
 import dev.lathe.ir.Var;
-import dev.lathe.ops.Dims;
 import dev.lathe.ops.Linalg;
 import dev.lathe.ops.Norm;
 import dev.lathe.te.Te;

@@ -3,7 +3,6 @@ package dev.lathe.graph;
 import dev.lathe.ir.DType;
 import dev.lathe.ir.Expr;
 import dev.lathe.ir.IntImm;
-import dev.lathe.ir.Var;
 import dev.lathe.ops.Dims;
 import dev.lathe.ops.Slicing;
 import dev.lathe.ops.Transform;

@@ -53,6 +53,9 @@ public final class TypeInference {
                 for (String out : node.outputs()) {
                     TensorType t = declared.get(out);
                     if (t == null) {
+                        t = runtimeShaped(node, types);
+                    }
+                    if (t == null) {
                         throw new IllegalArgumentException(e.getMessage()
                                 + "; the output type is not declared either, so its shape is unknown", e);
                     }
@@ -72,6 +75,33 @@ public final class TypeInference {
             fold(node, low, constants, foldLimit);
         }
         return new Result(types, constants);
+    }
+
+    /**
+     * The type of an output whose shape is a run-time value (Reshape, Expand, ConstantOfShape fed by
+     * the Shape of a tensor with a symbolic dimension): the rank is the length of the shape operand,
+     * each dimension a fresh size variable named after the output. Null for other operators.
+     */
+    private static TensorType runtimeShaped(Node node, Map<String, TensorType> types) {
+        String shapeInput = switch (node.opType()) {
+            case "Reshape", "Expand" -> node.input(1);
+            case "ConstantOfShape" -> node.input(0);
+            default -> null;
+        };
+        TensorType shape = shapeInput == null ? null : types.get(shapeInput);
+        if (shape == null || shape.rank() != 1 || !(shape.shape().getFirst() instanceof Dim.Known(long rank))) {
+            return null;
+        }
+        DType dtype = node.opType().equals("ConstantOfShape")
+                ? (node.attributes().get("value") instanceof Attribute.TensorValue(Constant c) ? c.data().dtype()
+                : DType.FLOAT32)
+                : types.get(node.input(0)).dtype();
+        String base = node.outputs().getFirst().replaceAll("[^A-Za-z0-9_]", "_");
+        List<Dim> dims = new java.util.ArrayList<>();
+        for (int d = 0; d < rank; d++) {
+            dims.add(Dim.sym((Character.isLetter(base.charAt(0)) ? "" : "v") + base + "_d" + d));
+        }
+        return new TensorType(dtype, dims);
     }
 
     /** Evaluates the node when every input it reads is a constant and every output is small. */

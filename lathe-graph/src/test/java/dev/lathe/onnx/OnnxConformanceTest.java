@@ -15,6 +15,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,25 +50,29 @@ class OnnxConformanceTest {
         try (Stream<Path> s = Files.list(NODE_TESTS)) {
             cases = s.filter(p -> Files.exists(p.resolve("model.onnx"))).sorted().toList();
         }
+        // Cases are independent; most of their time is the C compiler, so they run on every core.
+        List<String> outcomes;
+        try (ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors())) {
+            List<Future<String>> futures = cases.stream().map(c -> pool.submit(() -> outcome(c))).toList();
+            outcomes = new ArrayList<>();
+            for (Future<String> f : futures) {
+                outcomes.add(f.get());
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("conformance run interrupted", e);
+        }
         int passed = 0;
         int skipped = 0;
         List<String> failed = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
-        for (Path c : cases) {
-            String name = c.getFileName().toString();
-            String outcome;
-            try {
-                outcome = run(c);
-            } catch (UnsupportedOperatorException | OnnxFormatException e) {
-                outcome = "skip";
-                if (VERBOSE) {
-                    System.out.println("  skip " + name + ": " + e.getMessage().lines().findFirst().orElse(""));
-                }
-            } catch (RuntimeException | Error e) {
-                outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
-            }
-            if (outcome.equals("skip")) {
+        for (int i = 0; i < cases.size(); i++) {
+            String name = cases.get(i).getFileName().toString();
+            String outcome = outcomes.get(i);
+            if (outcome.startsWith(SKIP)) {
                 skipped++;
+                if (VERBOSE) {
+                    System.out.println("  skip " + name + ": " + outcome.substring(SKIP.length()));
+                }
             } else if (outcome.isEmpty()) {
                 passed++;
                 if (VERBOSE) {
@@ -83,7 +91,19 @@ class OnnxConformanceTest {
         assertTrue(unexpected.isEmpty(), unexpected.size() + " unexpected failures:\n" + String.join("\n", unexpected));
     }
 
-    /** "" when the case passes, "skip" when it is unsupported, else what went wrong. */
+    private static final String SKIP = "skip: ";
+
+    /** "" when the case passes, {@link #SKIP} and the reason when it is unsupported, else what went wrong. */
+    static String outcome(Path dir) {
+        try {
+            return run(dir);
+        } catch (UnsupportedOperatorException | OnnxFormatException e) {
+            return SKIP + e.getMessage().lines().findFirst().orElse("");
+        } catch (RuntimeException | Error e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
     static String run(Path dir) {
         Graph g = OnnxImporter.load(dir.resolve("model.onnx"));
         Path data = dir.resolve("test_data_set_0");

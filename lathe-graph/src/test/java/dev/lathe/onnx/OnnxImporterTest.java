@@ -142,6 +142,46 @@ class OnnxImporterTest {
     }
 
     @Test
+    void inputsOfTheWrongShapeOrTypeAreRefusedByName() throws IOException {
+        GraphExecutor ex = GraphExecutor.of(OnnxImporter.load(write(dir, mlp(), 17)));
+        var wrongDim = assertThrows(IllegalArgumentException.class,
+                () -> ex.run(Map.of("x", NDArray.zeros(DType.FLOAT32, 2, 5))));
+        assertTrue(wrongDim.getMessage().contains("input 'x' must be float32[N,4]"), wrongDim.getMessage());
+        var wrongType = assertThrows(IllegalArgumentException.class,
+                () -> ex.run(Map.of("x", NDArray.zeros(DType.FLOAT64, 2, 4))));
+        assertTrue(wrongType.getMessage().contains("got float64[2, 4]"), wrongType.getMessage());
+        var missing = assertThrows(IllegalArgumentException.class, () -> ex.run(Map.of()));
+        assertTrue(missing.getMessage().contains("missing input 'x'"), missing.getMessage());
+    }
+
+    /** y = Reshape(x, Concat(Shape(x)[0:1], [-1])) with a symbolic batch and no declared intermediate types. */
+    @Test
+    void shapeComputedFromASymbolicBatchIsKnownAtRunTime() throws IOException {
+        GraphProto g = GraphProto.newBuilder().setName("dyn")
+                .addInput(value("x", "N", 2, 3))
+                .addInitializer(int64s("zero", 0))
+                .addInitializer(int64s("one", 1))
+                .addInitializer(int64s("minus_one", -1))
+                .addNode(node("shape", "Shape", List.of("x"), List.of("s")))
+                .addNode(node("slice", "Slice", List.of("s", "zero", "one"), List.of("batch")))
+                .addNode(node("cat", "Concat", List.of("batch", "minus_one"), List.of("target"),
+                        AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0).build()))
+                .addNode(node("reshape", "Reshape", List.of("x", "target"), List.of("y")))
+                .addNode(node("act", "Relu", List.of("y"), List.of("z")))
+                .addOutput(ValueInfoProto.newBuilder().setName("z").setType(TypeProto.newBuilder().setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(1))).build())
+                .build();
+        Graph graph = OnnxImporter.load(write(dir, g, 17));
+        assertEquals("float32[y_d0,y_d1]", graph.type("y").toString());
+        NDArray x = NDArray.random(DType.FLOAT32, new Random(1), 3, 2, 3);
+        NDArray z = GraphExecutor.of(graph).run(Map.of("x", x)).get("z");
+        assertArrayEquals(new long[]{3, 6}, z.shape());
+        for (int i = 0; i < 18; i++) {
+            assertEquals(Math.max(0, x.getDouble(i)), z.getDouble(i));
+        }
+    }
+
+    @Test
     void unsupportedOperatorNamesOpAndNode() throws IOException {
         GraphProto g = GraphProto.newBuilder().setName("g").addInput(value("x", 2))
                 .addNode(node("det_3", "Det", List.of("x"), List.of("y"))).addOutput(value("y")).build();
