@@ -2,7 +2,6 @@ package dev.lathe.graph;
 
 import dev.lathe.autoschedule.AutoScheduler;
 import dev.lathe.build.Build;
-import dev.lathe.ir.DType;
 import dev.lathe.measure.Target;
 import dev.lathe.runtime.Module;
 import dev.lathe.runtime.NDArray;
@@ -77,7 +76,7 @@ public final class GraphExecutor {
         Plan plan = plan(inputs);
         Map<String, NDArray> env = new HashMap<>(inputs);
         plan.constants().forEach((n, c) -> env.put(n, c.data()));
-        List<MemorySegmentSlot> slots = plan.memory().slotBytes().stream().map(MemorySegmentSlot::new).toList();
+        List<NDArray> slots = plan.memory().allocate();
         for (CompiledNode step : plan.steps()) {
             NDArray[] args = new NDArray[step.arguments().size()];
             boolean empty = false;
@@ -87,7 +86,7 @@ public final class GraphExecutor {
                     TensorType t = plan.types().get(v);
                     Integer slot = plan.memory().slotOf().get(v);
                     args[a] = slot == null ? NDArray.zeros(t.dtype(), t.staticShape())
-                            : slots.get(slot).view(t.dtype(), t.staticShape());
+                            : MemoryPlan.view(slots.get(slot), t.dtype(), t.staticShape());
                     env.put(v, args[a]);
                     empty |= args[a].size() == 0;
                 } else {
@@ -105,20 +104,6 @@ public final class GraphExecutor {
             out.put(o, inputs.containsKey(o) || plan.constants().containsKey(o) ? a.copy() : a);
         }
         return out;
-    }
-
-    /** A reusable buffer of one memory-plan slot. */
-    private static final class MemorySegmentSlot {
-        private final NDArray bytes;
-
-        MemorySegmentSlot(long size) {
-            bytes = NDArray.zeros(DType.INT8, size);
-        }
-
-        NDArray view(DType dtype, long[] shape) {
-            long n = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
-            return NDArray.wrap(dtype, bytes.segment().asSlice(0, Math.max(1, n) * dtype.bytes()), shape);
-        }
     }
 
     /** The compiled specialization for these inputs (compiled on first use). */

@@ -16,8 +16,15 @@ public final class LowerContext {
     private final int opset;
     private final List<Tensor> inputs;
     private final List<Constant> known;
+    private final String outPrefix;
 
     LowerContext(Node node, int opset, List<Tensor> inputs, List<Constant> known) {
+        this(node, opset, inputs, known, "y");
+    }
+
+    /** {@code outPrefix} names the outputs; fused nodes get distinct prefixes so a DAG's stage names stay unique. */
+    LowerContext(Node node, int opset, List<Tensor> inputs, List<Constant> known, String outPrefix) {
+        this.outPrefix = outPrefix;
         this.node = node;
         this.opset = opset;
         this.inputs = Collections.unmodifiableList(new ArrayList<>(inputs));
@@ -64,7 +71,7 @@ public final class LowerContext {
 
     /** Name of output k. */
     public String out(int k) {
-        return "y" + k;
+        return outPrefix + k;
     }
 
     public UnsupportedOperatorException unsupported(String what) {

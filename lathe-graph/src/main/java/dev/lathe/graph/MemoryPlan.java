@@ -1,6 +1,10 @@
 package dev.lathe.graph;
 
+import dev.lathe.ir.DType;
+import dev.lathe.runtime.NDArray;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,33 +19,53 @@ import java.util.Set;
 public record MemoryPlan(Map<String, Integer> slotOf, List<Long> slotBytes) {
 
     static MemoryPlan of(List<CompiledNode> steps, Map<String, TensorType> types, Set<String> pinned) {
-        Map<String, Integer> lastUse = new HashMap<>();
-        for (int s = 0; s < steps.size(); s++) {
-            CompiledNode c = steps.get(s);
+        List<List<String>> reads = new ArrayList<>();
+        List<List<String>> writes = new ArrayList<>();
+        for (CompiledNode c : steps) {
+            List<String> r = new ArrayList<>();
+            List<String> w = new ArrayList<>();
             for (int a = 0; a < c.arguments().size(); a++) {
-                if (!c.isOutput().get(a)) {
-                    lastUse.put(c.arguments().get(a), s);
-                }
+                (c.isOutput().get(a) ? w : r).add(c.arguments().get(a));
+            }
+            reads.add(r);
+            writes.add(w);
+        }
+        Map<String, Long> bytes = new HashMap<>();
+        writes.forEach(ws -> ws.forEach(v -> {
+            TensorType t = types.get(v);
+            bytes.put(v, Math.max(1, t.elementCount()) * t.dtype().bytes());
+        }));
+        return of(reads, writes, bytes, pinned);
+    }
+
+    /**
+     * The plan of any sequence of kernels: step s reads the values {@code reads.get(s)} and writes
+     * {@code writes.get(s)}, a written value taking {@code bytes} of memory; {@code pinned} values
+     * (graph outputs) get no slot and are allocated by the caller.
+     */
+    public static MemoryPlan of(List<List<String>> reads, List<List<String>> writes, Map<String, Long> bytes,
+                                Set<String> pinned) {
+        Map<String, Integer> lastUse = new HashMap<>();
+        for (int s = 0; s < reads.size(); s++) {
+            for (String v : reads.get(s)) {
+                lastUse.put(v, s);
             }
         }
         Map<String, Integer> slotOf = new HashMap<>();
-        List<Long> bytes = new ArrayList<>();
+        List<Long> slotBytes = new ArrayList<>();
         List<Integer> free = new ArrayList<>();
         Set<String> live = new HashSet<>();
-        for (int s = 0; s < steps.size(); s++) {
-            CompiledNode c = steps.get(s);
-            for (int a = 0; a < c.arguments().size(); a++) {
-                String v = c.arguments().get(a);
-                if (!c.isOutput().get(a) || pinned.contains(v)) {
+        for (int s = 0; s < writes.size(); s++) {
+            for (String v : writes.get(s)) {
+                if (pinned.contains(v)) {
                     continue;
                 }
-                TensorType t = types.get(v);
-                long need = Math.max(1, t.elementCount()) * t.dtype().bytes();
-                int slot = free.isEmpty() ? bytes.size() : free.removeLast();
-                if (slot == bytes.size()) {
-                    bytes.add(need);
+                long need = bytes.get(v);
+                int slot = free.isEmpty() ? slotBytes.size() : free.removeLast();
+                if (slot == slotBytes.size()) {
+                    slotBytes.add(need);
                 } else {
-                    bytes.set(slot, Math.max(bytes.get(slot), need));
+                    slotBytes.set(slot, Math.max(slotBytes.get(slot), need));
                 }
                 slotOf.put(v, slot);
                 live.add(v);
@@ -54,7 +78,18 @@ public record MemoryPlan(Map<String, Integer> slotOf, List<Long> slotBytes) {
                 }
             }
         }
-        return new MemoryPlan(Map.copyOf(slotOf), List.copyOf(bytes));
+        return new MemoryPlan(Map.copyOf(slotOf), List.copyOf(slotBytes));
+    }
+
+    /** One zeroed byte buffer per slot, for one run of the plan. */
+    public List<NDArray> allocate() {
+        return slotBytes.stream().map(n -> NDArray.zeros(DType.INT8, n)).toList();
+    }
+
+    /** A value of the given type laid over the start of a slot's buffer. */
+    public static NDArray view(NDArray slot, DType dtype, long[] shape) {
+        long n = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+        return NDArray.wrap(dtype, slot.segment().asSlice(0, Math.max(1, n) * dtype.bytes()), shape);
     }
 
     /** Total bytes of all slots. */

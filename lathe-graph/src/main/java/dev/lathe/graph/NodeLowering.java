@@ -19,14 +19,11 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
 
     /** Lowers a node with its inputs typed from {@code types} and the values in {@code known}. */
     public static NodeLowering of(Node node, int opset, Map<String, TensorType> types, Map<String, Constant> known) {
-        OpTable.OpDef def = OpTable.of(node, opset);
         List<Tensor> ins = new ArrayList<>();
-        List<Constant> values = new ArrayList<>();
         for (int i = 0; i < node.inputs().size(); i++) {
             String name = node.input(i);
             if (name.isEmpty()) {
                 ins.add(null);
-                values.add(null);
                 continue;
             }
             TensorType t = types.get(name);
@@ -34,11 +31,25 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
                 throw new IllegalArgumentException(node.label() + ": input '" + name + "' has no type");
             }
             ins.add(Te.placeholder(t.shape().stream().map(Dim::extent).toList(), t.dtype(), "x" + i));
-            values.add(known.get(name));
+        }
+        return onto(node, opset, ins, known, "y");
+    }
+
+    /**
+     * Lowers a node onto given input tensors (null for an absent input): placeholders, or the
+     * outputs of nodes lowered before it when several nodes fuse into one compute declaration.
+     * Output k is named {@code outPrefix + k} (stages the lowering adds are named after it).
+     */
+    public static NodeLowering onto(Node node, int opset, List<Tensor> ins, Map<String, Constant> known,
+                                    String outPrefix) {
+        OpTable.OpDef def = OpTable.of(node, opset);
+        List<Constant> values = new ArrayList<>();
+        for (int i = 0; i < node.inputs().size(); i++) {
+            values.add(node.input(i).isEmpty() ? null : known.get(node.input(i)));
         }
         List<Tensor> outs;
         try {
-            outs = def.lowering().lower(new LowerContext(node, opset, ins, values));
+            outs = def.lowering().lower(new LowerContext(node, opset, ins, values, outPrefix));
         } catch (UnsupportedOperatorException | ValueNeededException | InvalidGraphException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -47,7 +58,7 @@ public record NodeLowering(Node node, List<Tensor> inputs, List<Tensor> outputs)
         List<Tensor> computed = new ArrayList<>();
         for (int k = 0; k < outs.size(); k++) {
             Tensor o = outs.get(k);
-            computed.add(o.op() instanceof PlaceholderOp ? Te.computeN(o.shape(), o::get, "y" + k) : o);
+            computed.add(o.op() instanceof PlaceholderOp ? Te.computeN(o.shape(), o::get, outPrefix + k) : o);
         }
         return new NodeLowering(node, ins, computed);
     }

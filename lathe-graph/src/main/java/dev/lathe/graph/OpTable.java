@@ -47,6 +47,7 @@ public final class OpTable {
         NnOps.register(t);
         ReduceOps.register(t);
         MoreOps.register(t);
+        LayoutOps.register(t);
         OPS = Collections.unmodifiableMap(t);
     }
 

@@ -1,0 +1,207 @@
+package dev.lathe.graph.compile;
+
+import dev.lathe.arith.Simplifier;
+import dev.lathe.graph.Dim;
+import dev.lathe.graph.MemoryPlan;
+import dev.lathe.graph.TensorType;
+import dev.lathe.graph.Value;
+import dev.lathe.ir.Expr;
+import dev.lathe.ir.Exprs;
+import dev.lathe.ir.IntImm;
+import dev.lathe.ir.Var;
+import dev.lathe.runtime.NDArray;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A network compiled to one kernel per fused group, ready to run: the kernels in order, the
+ * constants they read, the type of every value they write, and a memory plan that lets
+ * intermediate values share buffers. Symbolic dimensions are bound from the inputs of each call
+ * (one memory plan per distinct binding). Runs are not concurrent on one instance.
+ */
+public final class CompiledNetwork {
+    private final String name;
+    private final List<Value> inputs;
+    private final List<String> outputs;
+    private final Map<String, NDArray> constants;
+    private final List<Step> steps;
+    private final Map<String, TensorType> types;
+    private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+
+    /** The literal types and memory plan of one binding of the size variables. */
+    private record Binding(Map<String, long[]> shapes, MemoryPlan memory) {
+    }
+
+    public CompiledNetwork(String name, List<Value> inputs, List<String> outputs, Map<String, NDArray> constants,
+                           List<Step> steps, Map<String, TensorType> types) {
+        this.name = name;
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        this.constants = Map.copyOf(constants);
+        this.steps = List.copyOf(steps);
+        this.types = Map.copyOf(types);
+        Set<String> known = new HashSet<>(this.constants.keySet());
+        this.inputs.forEach(v -> known.add(v.name()));
+        for (Step s : this.steps) {
+            for (String r : s.reads()) {
+                if (!known.contains(r)) {
+                    throw new IllegalArgumentException("network " + name + ": step " + s.name() + " reads '" + r
+                            + "' before any step writes it");
+                }
+            }
+            known.addAll(s.writes());
+        }
+        for (String o : this.outputs) {
+            if (!known.contains(o)) {
+                throw new IllegalArgumentException("network " + name + ": output '" + o + "' is never written");
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<Value> inputs() {
+        return inputs;
+    }
+
+    public List<String> outputs() {
+        return outputs;
+    }
+
+    /** The kernel calls, in order. */
+    public List<Step> steps() {
+        return steps;
+    }
+
+    Map<String, NDArray> constants() {
+        return constants;
+    }
+
+    Map<String, TensorType> types() {
+        return types;
+    }
+
+    /** Runs the network; returns the outputs by name (arrays the caller owns). */
+    public Map<String, NDArray> run(Map<String, NDArray> in) {
+        Map<Var, Long> sizes = new HashMap<>();
+        StringBuilder key = new StringBuilder();
+        for (Value v : inputs) {
+            NDArray a = in.get(v.name());
+            if (a == null) {
+                throw new IllegalArgumentException("network " + name + ": missing input '" + v.name() + "' (" + v.type()
+                        + ")");
+            }
+            bind(v, a, sizes);
+            key.append(Arrays.toString(a.shape()));
+        }
+        Binding b = bindings.computeIfAbsent(key.toString(), k -> binding(sizes));
+        Map<String, NDArray> env = new HashMap<>(constants);
+        env.putAll(in);
+        List<NDArray> slots = b.memory().allocate();
+        for (Step s : steps) {
+            NDArray[] args = new NDArray[s.arguments().size()];
+            boolean empty = false;
+            for (int i = 0; i < args.length; i++) {
+                String v = s.arguments().get(i);
+                if (s.isOutput().get(i)) {
+                    long[] shape = b.shapes().get(v);
+                    Integer slot = b.memory().slotOf().get(v);
+                    args[i] = slot == null ? NDArray.zeros(types.get(v).dtype(), shape)
+                            : MemoryPlan.view(slots.get(slot), types.get(v).dtype(), shape);
+                    env.put(v, args[i]);
+                    empty |= args[i].size() == 0;
+                } else {
+                    args[i] = env.get(v);
+                }
+            }
+            if (!empty) {
+                s.kernel().call(args);
+            }
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (String o : outputs) {
+            NDArray a = env.get(o);
+            // Inputs and constants handed straight through are copied: callers own what they get back.
+            out.put(o, in.containsKey(o) || constants.containsKey(o) ? a.copy() : a);
+        }
+        return out;
+    }
+
+    /** Writes the network into {@code dir} (see {@link NetworkExport}). */
+    public void export(Path dir) {
+        NetworkExport.write(this, dir);
+    }
+
+    /** Loads a network written by {@link #export}: no C compiler, no tuning. */
+    public static CompiledNetwork load(Path dir) {
+        return NetworkExport.read(dir);
+    }
+
+    private void bind(Value v, NDArray a, Map<Var, Long> sizes) {
+        TensorType t = v.type();
+        if (a.dtype() != t.dtype() || a.ndim() != t.rank()) {
+            throw new IllegalArgumentException("input '" + v.name() + "' must be " + t + ", got " + a.dtype().label()
+                    + Arrays.toString(a.shape()));
+        }
+        for (int d = 0; d < a.ndim(); d++) {
+            Expr e = t.shape().get(d).extent();
+            if (e instanceof Var var) {
+                Long before = sizes.putIfAbsent(var, a.dim(d));
+                if (before != null && before != a.dim(d)) {
+                    throw new IllegalArgumentException("input '" + v.name() + "' dimension " + d + " is " + a.dim(d)
+                            + " but " + var.name() + " = " + before + " from another input");
+                }
+            } else if (e instanceof IntImm(long n, var unused) && n != a.dim(d)) {
+                throw new IllegalArgumentException("input '" + v.name() + "' must be " + t + ", got "
+                        + a.dtype().label() + Arrays.toString(a.shape()) + " (dimension " + d + ")");
+            }
+        }
+    }
+
+    private Binding binding(Map<Var, Long> sizes) {
+        Map<Var, Expr> values = new HashMap<>();
+        sizes.forEach((v, n) -> values.put(v, IntImm.of(n)));
+        Map<String, long[]> shapes = new HashMap<>();
+        Map<String, Long> bytes = new HashMap<>();
+        for (Step s : steps) {
+            for (String w : s.writes()) {
+                TensorType t = types.get(w);
+                long[] shape = new long[t.rank()];
+                for (int d = 0; d < shape.length; d++) {
+                    shape[d] = literal(w, t.shape().get(d), values);
+                }
+                shapes.put(w, shape);
+                bytes.put(w, Math.max(1, Arrays.stream(shape).reduce(1, (x, y) -> x * y)) * t.dtype().bytes());
+            }
+        }
+        MemoryPlan plan = MemoryPlan.of(steps.stream().map(Step::reads).toList(),
+                steps.stream().map(Step::writes).toList(), bytes, new HashSet<>(outputs));
+        return new Binding(shapes, plan);
+    }
+
+    private long literal(String value, Dim d, Map<Var, Expr> values) {
+        Expr e = Simplifier.simplify(Exprs.substitute(d.extent(), values));
+        if (e instanceof IntImm(long n, var unused)) {
+            return n;
+        }
+        throw new IllegalArgumentException("network " + name + ": the shape of '" + value + "' (" + d
+                + ") depends on size variables no input shape gives");
+    }
+
+    /** Bytes of intermediate buffers for these input shapes (graph outputs not counted). */
+    public long intermediateBytes(Map<String, NDArray> in) {
+        Map<Var, Long> sizes = new HashMap<>();
+        inputs.forEach(v -> bind(v, in.get(v.name()), sizes));
+        return binding(sizes).memory().totalBytes();
+    }
+}
