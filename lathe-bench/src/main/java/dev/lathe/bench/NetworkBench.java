@@ -5,39 +5,30 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.lathe.autoschedule.AutoScheduler;
 import dev.lathe.graph.Graph;
-import dev.lathe.graph.GraphExecutor;
-import dev.lathe.graph.pass.ConstantFolding;
-import dev.lathe.graph.pass.FoldBatchNorm;
+import dev.lathe.graph.compile.CompiledNetwork;
+import dev.lathe.graph.compile.NetworkCompiler;
 import dev.lathe.ir.DType;
-import dev.lathe.measure.SearchTask;
-import dev.lathe.measure.Target;
 import dev.lathe.onnx.OnnxImporter;
 import dev.lathe.onnx.models.ResNet18;
 import dev.lathe.onnx.models.TransformerBlock;
-import dev.lathe.records.ApplyHistoryBest;
 import dev.lathe.runtime.NDArray;
-import dev.lathe.schedule.State;
-import dev.lathe.te.ComputeDag;
 
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Function;
 
 /**
  * End-to-end latency of whole networks: N2 (ResNet-18, batch 1, 224×224) and N3 (transformer encoder
  * block, sequence 128, hidden 768), generated from a fixed seed. Per model: Lathe under the static
  * mode, Lathe after tuning the network's kernels with {@code trials} measured trials shared among them
  * (continuing {@code <recordsDir>/<model>.jsonl}), and ONNX Runtime on the same model file with the
- * same thread count, all in this process, timed in turn; medians. Lathe runs the graph after constant
- * folding and batch-norm folding, one kernel per remaining node.
+ * same thread count, all in this process, timed in turn; medians. Lathe compiles the network as
+ * {@link NetworkCompiler} does by default: graph passes, fused groups, one kernel per distinct group.
  */
 public final class NetworkBench {
     static final long SEED = 2024;
@@ -64,42 +55,30 @@ public final class NetworkBench {
             throw new IllegalArgumentException("threads must be positive (ONNX Runtime gets the same count), got "
                     + threads);
         }
-        Target host = Target.host();
         out.printf("whole networks, %d thread(s), %d tuning trials per network; end-to-end latency in ms, "
                 + "timed in turn, median of %d%n", threads, trials, repeats);
-        out.println("| network | nodes compiled | static (ms) | tuned (ms) | tuning wall (s) | ONNX Runtime (ms) "
+        out.println("| network | kernel calls | tuned tasks | static (ms) | tuned (ms) | tuning wall (s) | ONNX Runtime (ms) "
                 + "| ORT / static | ORT / tuned | max abs diff vs ORT |");
-        out.println("|---|---|---|---|---|---|---|---|---|");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (String id : ids) {
             Network n = network(id);
-            Graph g = FoldBatchNorm.run(ConstantFolding.run(OnnxImporter.fromModel(n.model(), id)));
+            Graph g = OnnxImporter.fromModel(n.model(), id);
             Map<String, NDArray> in = Map.of(n.input(), NDArray.random(DType.FLOAT32, new Random(1), n.shape()));
-
-            List<ComputeDag> dags = new ArrayList<>();
-            GraphExecutor statical = GraphExecutor.of(g, dag -> {
-                dags.add(dag);
-                return AutoScheduler.schedule(dag, host);
-            });
-            setThreads(statical, in, threads);
-
-            GraphExecutor tuned = null;
+            NetworkCompiler.Options options = NetworkCompiler.Options.defaults().withThreads(threads);
+            NetworkCompiler.Lowered lowered = NetworkCompiler.lower(g, options);
+            CompiledNetwork statical = NetworkCompiler.compile(g, null, options);
+            CompiledNetwork tuned = null;
             double wall = 0;
             if (trials > 0) {
-                Path records = recordsDir.resolve(id + ".jsonl");
                 long t0 = System.nanoTime();
-                AutoScheduler.tune(jobs(dags, threads, host), trials, records);
+                tuned = NetworkCompiler.tune(g, trials, recordsDir.resolve(id + ".jsonl"), options);
                 wall = (System.nanoTime() - t0) / 1e9;
-                Function<ComputeDag, State> best = ApplyHistoryBest.load(records, host)
-                        .withFallback(dag -> AutoScheduler.schedule(dag, host))::schedule;
-                tuned = GraphExecutor.of(g, best);
-                setThreads(tuned, in, threads);
             }
-
             try (Ort ort = new Ort(n, threads)) {
                 List<Runnable> runs = new ArrayList<>();
                 runs.add(() -> statical.run(in));
                 if (tuned != null) {
-                    GraphExecutor t = tuned;
+                    CompiledNetwork t = tuned;
                     runs.add(() -> t.run(in));
                 }
                 runs.add(() -> ort.run(in.get(n.input())));
@@ -109,33 +88,12 @@ public final class NetworkBench {
                 double mo = Timer.median(t[t.length - 1]) * 1e3;
                 NDArray want = ort.run(in.get(n.input()));
                 NDArray got = (tuned != null ? tuned : statical).run(in).values().iterator().next();
-                out.printf("| %s | %d | %.2f | %s | %s | %.2f | %.2f | %s | %.2e |%n", id, dags.size(), ms,
-                        tuned == null ? "–" : String.format("%.2f", mt), tuned == null ? "–" : String.format("%.0f", wall),
-                        mo, mo / ms, tuned == null ? "–" : String.format("%.2f", mo / mt), Timer.maxDiff(got, want));
+                out.printf("| %s | %d | %d | %.2f | %s | %s | %.2f | %.2f | %s | %.2e |%n", id, lowered.groups().size(),
+                        lowered.tasks().tunable().size(), ms, tuned == null ? "–" : String.format("%.2f", mt),
+                        tuned == null ? "–" : String.format("%.0f", wall), mo, mo / ms,
+                        tuned == null ? "–" : String.format("%.2f", mo / mt), Timer.maxDiff(got, want));
             }
         }
-    }
-
-    /** Compiles the executor's plan for these inputs and sets every kernel's thread count. */
-    private static void setThreads(GraphExecutor ex, Map<String, NDArray> in, int threads) {
-        ex.plan(in).steps().forEach(s -> s.kernel().setThreads(threads));
-    }
-
-    /** One tuning task per distinct kernel, weighted by how many nodes compile to it. */
-    static List<AutoScheduler.Job> jobs(List<ComputeDag> dags, int threads, Target host) {
-        Map<String, ComputeDag> byKey = new LinkedHashMap<>();
-        Map<String, Integer> count = new LinkedHashMap<>();
-        for (ComputeDag d : dags) {
-            byKey.putIfAbsent(d.workloadKey(), d);
-            count.merge(d.workloadKey(), 1, Integer::sum);
-        }
-        List<AutoScheduler.Job> jobs = new ArrayList<>();
-        int i = 0;
-        for (var e : byKey.entrySet()) {
-            jobs.add(new AutoScheduler.Job("task" + i++, new SearchTask(e.getValue(), host, threads, Map.of()),
-                    count.get(e.getKey()), 0));
-        }
-        return jobs;
     }
 
     /** An ONNX Runtime session on the same model, with as many intra-op threads as Lathe's kernels get. */
