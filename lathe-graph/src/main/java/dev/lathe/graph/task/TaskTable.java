@@ -37,8 +37,9 @@ public record TaskTable(List<NetworkTask> tasks) {
                 "#", "ops", "shape", "weight", "flops", "status", "key"));
         for (int i = 0; i < tasks.size(); i++) {
             NetworkTask t = tasks.get(i);
-            sb.append(String.format("%-4d %-28s %-30s %6d %12.4g %-8s %s%n", i, clip(t.opKinds(), 28),
-                    clip(t.shape(), 30), t.weight(), t.flops(), t.status().name().toLowerCase(java.util.Locale.ROOT),
+            String flops = t.flops() == 0 ? "0" : String.format("%.4g", t.flops());
+            sb.append(String.format("%-4d %-28s %-30s %6d %12s %-8s %s%n", i, clip(t.opKinds(), 28),
+                    clip(t.shape(), 30), t.weight(), flops, t.status().name().toLowerCase(java.util.Locale.ROOT),
                     t.workloadKey().substring(0, 12)));
         }
         return sb.toString();
