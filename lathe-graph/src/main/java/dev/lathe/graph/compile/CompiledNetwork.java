@@ -93,18 +93,7 @@ public final class CompiledNetwork {
 
     /** Runs the network; returns the outputs by name (arrays the caller owns). */
     public Map<String, NDArray> run(Map<String, NDArray> in) {
-        Map<Var, Long> sizes = new HashMap<>();
-        StringBuilder key = new StringBuilder();
-        for (Value v : inputs) {
-            NDArray a = in.get(v.name());
-            if (a == null) {
-                throw new IllegalArgumentException("network " + name + ": missing input '" + v.name() + "' (" + v.type()
-                        + ")");
-            }
-            bind(v, a, sizes);
-            key.append(Arrays.toString(a.shape()));
-        }
-        Binding b = bindings.computeIfAbsent(key.toString(), k -> binding(sizes));
+        Binding b = binding(in);
         Map<String, NDArray> env = new HashMap<>(constants);
         env.putAll(in);
         List<NDArray> slots = b.memory().allocate();
@@ -168,7 +157,7 @@ public final class CompiledNetwork {
         }
     }
 
-    private Binding binding(Map<Var, Long> sizes) {
+    private Binding plan(Map<Var, Long> sizes) {
         Map<Var, Expr> values = new HashMap<>();
         sizes.forEach((v, n) -> values.put(v, IntImm.of(n)));
         Map<String, long[]> shapes = new HashMap<>();
@@ -200,8 +189,22 @@ public final class CompiledNetwork {
 
     /** Bytes of intermediate buffers for these input shapes (graph outputs not counted). */
     public long intermediateBytes(Map<String, NDArray> in) {
+        return binding(in).memory().totalBytes();
+    }
+
+    /** The inputs checked, the size variables bound from their shapes, and the binding's plan (cached per shapes). */
+    private Binding binding(Map<String, NDArray> in) {
         Map<Var, Long> sizes = new HashMap<>();
-        inputs.forEach(v -> bind(v, in.get(v.name()), sizes));
-        return binding(sizes).memory().totalBytes();
+        StringBuilder key = new StringBuilder();
+        for (Value v : inputs) {
+            NDArray a = in.get(v.name());
+            if (a == null) {
+                throw new IllegalArgumentException("network " + name + ": missing input '" + v.name() + "' (" + v.type()
+                        + ")");
+            }
+            bind(v, a, sizes);
+            key.append(Arrays.toString(a.shape()));
+        }
+        return bindings.computeIfAbsent(key.toString(), k -> plan(sizes));
     }
 }
