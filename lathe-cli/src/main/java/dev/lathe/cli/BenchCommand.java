@@ -6,6 +6,7 @@ import dev.lathe.bench.HandBsrBench;
 import dev.lathe.bench.HandConvBench;
 import dev.lathe.bench.HandMatmulBench;
 import dev.lathe.bench.MeasureOverheadBench;
+import dev.lathe.bench.NetworkBench;
 import dev.lathe.bench.SparseTuneBench;
 import dev.lathe.bench.StaticModeBench;
 import dev.lathe.bench.TemplateTuneBench;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table (see docs/benchmarks.md).")
 final class BenchCommand implements Runnable {
-    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, sparse-tune")
+    @Parameters(index = "0", description = "benchmark: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, sparse-tune, network")
     String name;
 
     @Option(names = "--size", description = "problem size n (default ${DEFAULT-VALUE})", defaultValue = "1024")
@@ -36,14 +37,19 @@ final class BenchCommand implements Runnable {
             + "sparse-tune: S1, S2-50, S2-70, S2-90 (default: all four)", defaultValue = "MM1,C1")
     java.util.List<String> workloads;
 
-    @Option(names = "--threads", description = "autotune: kernel threads (default ${DEFAULT-VALUE})", defaultValue = "2")
+    @Option(names = "--models", split = ",", description = "network: N2 (ResNet-18), N3 (transformer block) (default ${DEFAULT-VALUE})",
+            defaultValue = "N2,N3")
+    java.util.List<String> models;
+
+    @Option(names = "--threads", description = "autotune, network: kernel threads (ONNX Runtime gets as many) (default ${DEFAULT-VALUE})", defaultValue = "2")
     int threads;
 
-    @Option(names = "--trials", description = "template-tune: measured trials per tuner; autotune: trial checkpoints per workload, e.g. 200,1000 (default ${DEFAULT-VALUE})",
+    @Option(names = "--trials", description = "template-tune: measured trials per tuner; autotune: trial checkpoints per workload, e.g. 200,1000; "
+            + "sparse-tune: trials per tuned row; network: shared by the kernels of each network (default ${DEFAULT-VALUE})",
             split = ",", defaultValue = "200")
     java.util.List<Integer> trials;
 
-    @Option(names = "--records-dir", description = "template-tune: where records files go; a run continues the files it finds there (default ${DEFAULT-VALUE})",
+    @Option(names = "--records-dir", description = "template-tune, autotune, network: where records files go; a run continues the files it finds there (default ${DEFAULT-VALUE})",
             defaultValue = "lathe-records")
     java.nio.file.Path recordsDir;
 
@@ -60,6 +66,7 @@ final class BenchCommand implements Runnable {
                     trials, threads, recordsDir, repeats, System.out);
             case "sparse-tune" -> SparseTuneBench.run(workloads.equals(java.util.List.of("MM1", "C1"))
                     ? SparseTuneBench.DEFAULT_IDS : workloads, trials.getLast(), threads, recordsDir, repeats, System.out);
+            case "network" -> NetworkBench.run(models, trials.getLast(), threads, recordsDir, repeats, System.out);
             case "template-tune" -> {
                 try {
                     TemplateTuneBench.run(workload, tuners, trials.getLast(), recordsDir, repeats, System.out);
@@ -68,7 +75,7 @@ final class BenchCommand implements Runnable {
                 }
             }
             default -> throw new IllegalArgumentException("unknown benchmark '" + name
-                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, sparse-tune");
+                    + "'; known: default-matmul, hand-matmul, hand-conv, hand-bsr, measure-overhead, template-tune, static, autotune, sparse-tune, network");
         }
     }
 

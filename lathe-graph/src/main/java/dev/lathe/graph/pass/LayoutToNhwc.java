@@ -64,6 +64,8 @@ public final class LayoutToNhwc {
                 if (xin == null) {
                     xin = fresh(g, x + "_nhwc");
                     out.add(transpose(x, xin, TO_NHWC));
+                    // Later readers of x (a residual block's conv and its downsample) share this transpose.
+                    nhwcOf.put(x, xin);
                 }
                 String w = fresh(g, n.input(1) + "_hwio");
                 inits.putIfAbsent(w, new Constant(permute(inits.get(n.input(1)).data(), TO_NHWC_WEIGHTS)));
