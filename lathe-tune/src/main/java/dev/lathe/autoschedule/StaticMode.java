@@ -180,8 +180,12 @@ public final class StaticMode {
     }
 
     /**
-     * Undoes the inlining of elementwise stages read by several stages (the exponentials of a softmax, read
-     * by its sum and its division): inlined, they would be computed once per reader.
+     * Undoes the inlining of two kinds of elementwise stages. Stages read by several stages (the
+     * exponentials of a softmax, read by its sum and its division): inlined, they would be computed once
+     * per reader. And stages whose value is chosen by a condition on their innermost axis (the padding of
+     * an NCHW convolution, conditional on the column): inlined into a consumer vectorized along that
+     * axis, the condition differs per lane and every read becomes a guarded scalar read per lane, while a
+     * padded copy is read with plain vector loads.
      */
     static State keepSharedStagesAtRoot(State s) {
         Map<Operation, List<Operation>> consumers = s.dag().consumers();
@@ -189,7 +193,8 @@ public final class StaticMode {
         boolean changed = false;
         for (Step step : s.steps()) {
             if (step instanceof Step.ComputeInline in
-                    && consumers.getOrDefault(s.stage(in.stage()).op(), List.of()).size() > 1) {
+                    && (consumers.getOrDefault(s.stage(in.stage()).op(), List.of()).size() > 1
+                        || conditionalOnInnermostAxis(s.stage(in.stage()).compute()))) {
                 changed = true;
                 continue;
             }
@@ -203,6 +208,23 @@ public final class StaticMode {
         } catch (RuntimeException e) {
             return s;
         }
+    }
+
+    /** True if a select in {@code op}'s body has a condition that uses the op's innermost space axis. */
+    private static boolean conditionalOnInnermostAxis(ComputeOp op) {
+        if (op.axes().isEmpty()) {
+            return false;
+        }
+        Var last = op.axes().getLast().var();
+        boolean[] found = {false};
+        for (Expr b : op.bodies()) {
+            Exprs.forEach(b, n -> {
+                if (n instanceof dev.lathe.ir.Select sel && Exprs.vars(sel.cond()).contains(last)) {
+                    found[0] = true;
+                }
+            });
+        }
+        return found[0];
     }
 
     /**

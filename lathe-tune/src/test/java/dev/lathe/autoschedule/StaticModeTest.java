@@ -126,6 +126,26 @@ class StaticModeTest {
         }
     }
 
+    /**
+     * The padding of an NCHW convolution is conditional on the column, the axis its consumer vectorizes:
+     * it stays a stage of its own (plain vector loads of a padded copy), while NHWC padding, conditional
+     * on rows and columns only, is inlined.
+     */
+    @Test
+    void paddingConditionalOnTheVectorizedAxisIsNotInlined() {
+        Random rng = new Random(21);
+        Tensor in = placeholder(List.of(1, 8, 12, 12), DType.FLOAT32, "data");
+        Tensor w = placeholder(List.of(16, 8, 3, 3), DType.FLOAT32, "weight");
+        ComputeDag nchw = ComputeDag.of(Conv.conv2dNchw(in, w, Conv2dParams.DEFAULT.withPadding(1), "conv"));
+        State s = StaticMode.schedule(nchw, AVX512);
+        assertTrue(s.stage(s.stageIndex("conv_pad")).location() instanceof dev.lathe.schedule.ComputeLocation.Root,
+                s.toString());
+        assertNull(Dags.check(new Dags.Case("nchw", nchw, inputs(nchw, rng)), s));
+        Dags.Case nhwc = caseOf("conv2d", rng);
+        State t = StaticMode.schedule(nhwc.dag(), AVX512);
+        assertTrue(t.steps().stream().anyMatch(st -> st instanceof dev.lathe.schedule.Step.ComputeInline), t.toString());
+    }
+
     static Dags.Case caseOf(String kind, Random rng) {
         return switch (kind) {
             case "matmul64" -> {
