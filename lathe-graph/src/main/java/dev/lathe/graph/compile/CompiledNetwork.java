@@ -12,6 +12,7 @@ import dev.lathe.ir.Var;
 import dev.lathe.runtime.NDArray;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,12 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A network compiled to one kernel per fused group, ready to run: the kernels in order, the
  * constants they read, the type of every value they write, and a memory plan that lets
  * intermediate values share buffers. Symbolic dimensions are bound from the inputs of each call
- * (one memory plan per distinct binding). Runs are not concurrent on one instance.
+ * (one memory plan, and one set of intermediate buffers reused from run to run, per distinct
+ * input shapes).
  */
 public final class CompiledNetwork {
     private final String name;
@@ -36,8 +39,18 @@ public final class CompiledNetwork {
     private final Map<String, TensorType> types;
     private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
 
-    /** The literal types and memory plan of one binding of the size variables. */
-    private record Binding(Map<String, long[]> shapes, MemoryPlan memory) {
+    /**
+     * What one binding of the size variables fixes: the literal shape of every written value, the
+     * memory plan, the size variables each step's kernel takes (by name, for kernels whose
+     * parameters give them only through expressions like {@code N * 2}), the steps with an empty
+     * output (skipped), and a spare set of intermediate buffers kept from the last run.
+     */
+    private record Binding(Map<String, long[]> shapes, MemoryPlan memory, List<Map<String, Long>> stepSizes,
+                           boolean[] skip, long unsharedBytes, AtomicReference<Map<String, NDArray>> spare) {
+    }
+
+    /** Bytes of intermediate values for some input shapes: as planned (shared buffers) and if each had its own. */
+    public record MemoryUse(long plannedBytes, long unsharedBytes) {
     }
 
     public CompiledNetwork(String name, List<Value> inputs, List<String> outputs, Map<String, NDArray> constants,
@@ -91,39 +104,53 @@ public final class CompiledNetwork {
         return types;
     }
 
-    /** Runs the network; returns the outputs by name (arrays the caller owns). */
+    /**
+     * Runs the network; returns the outputs by name, fresh arrays the caller owns (a later run
+     * never writes them). Intermediate buffers are allocated once per input shape and reused by
+     * later runs of that shape; runs on several threads at once each get buffers of their own.
+     */
     public Map<String, NDArray> run(Map<String, NDArray> in) {
         Binding b = binding(in);
-        Map<String, NDArray> env = new HashMap<>(constants);
-        env.putAll(in);
-        List<NDArray> slots = b.memory().allocate();
-        for (Step s : steps) {
+        Map<String, NDArray> frame = b.spare().getAndSet(null);
+        if (frame == null) {
+            frame = frame(b);
+        }
+        Map<String, NDArray> written = new HashMap<>();
+        for (int st = 0; st < steps.size(); st++) {
+            Step s = steps.get(st);
             NDArray[] args = new NDArray[s.arguments().size()];
-            boolean empty = false;
             for (int i = 0; i < args.length; i++) {
                 String v = s.arguments().get(i);
                 if (s.isOutput().get(i)) {
-                    long[] shape = b.shapes().get(v);
-                    Integer slot = b.memory().slotOf().get(v);
-                    args[i] = slot == null ? NDArray.zeros(types.get(v).dtype(), shape)
-                            : MemoryPlan.view(slots.get(slot), types.get(v).dtype(), shape);
-                    env.put(v, args[i]);
-                    empty |= args[i].size() == 0;
+                    NDArray a = frame.get(v);
+                    args[i] = a != null ? a : NDArray.zeros(types.get(v).dtype(), b.shapes().get(v));
+                    written.put(v, args[i]);
                 } else {
-                    args[i] = env.get(v);
+                    NDArray a = written.get(v);
+                    args[i] = a != null ? a : in.containsKey(v) ? in.get(v) : constants.get(v);
                 }
             }
-            if (!empty) {
-                s.kernel().call(args);
+            if (!b.skip()[st]) {
+                s.kernel().call(b.stepSizes().get(st), args);
             }
         }
+        b.spare().set(frame);
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (String o : outputs) {
-            NDArray a = env.get(o);
+            NDArray a = written.get(o);
             // Inputs and constants handed straight through are copied: callers own what they get back.
-            out.put(o, in.containsKey(o) || constants.containsKey(o) ? a.copy() : a);
+            out.put(o, a != null ? a : (in.containsKey(o) ? in.get(o) : constants.get(o)).copy());
         }
         return out;
+    }
+
+    /** The intermediate values of a binding laid over newly allocated slot buffers. */
+    private Map<String, NDArray> frame(Binding b) {
+        List<NDArray> slots = b.memory().allocate();
+        Map<String, NDArray> frame = new HashMap<>();
+        b.memory().slotOf().forEach((v, slot) ->
+                frame.put(v, MemoryPlan.view(slots.get(slot), types.get(v).dtype(), b.shapes().get(v))));
+        return frame;
     }
 
     /** Writes the network into {@code dir} (see {@link NetworkExport}). */
@@ -159,10 +186,17 @@ public final class CompiledNetwork {
 
     private Binding plan(Map<Var, Long> sizes) {
         Map<Var, Expr> values = new HashMap<>();
-        sizes.forEach((v, n) -> values.put(v, IntImm.of(n)));
+        Map<String, Long> byName = new HashMap<>();
+        sizes.forEach((v, n) -> {
+            values.put(v, IntImm.of(n));
+            byName.put(v.name(), n);
+        });
         Map<String, long[]> shapes = new HashMap<>();
         Map<String, Long> bytes = new HashMap<>();
-        for (Step s : steps) {
+        List<Map<String, Long>> stepSizes = new ArrayList<>();
+        boolean[] skip = new boolean[steps.size()];
+        for (int st = 0; st < steps.size(); st++) {
+            Step s = steps.get(st);
             for (String w : s.writes()) {
                 TensorType t = types.get(w);
                 long[] shape = new long[t.rank()];
@@ -170,12 +204,21 @@ public final class CompiledNetwork {
                     shape[d] = literal(w, t.shape().get(d), values);
                 }
                 shapes.put(w, shape);
-                bytes.put(w, Math.max(1, Arrays.stream(shape).reduce(1, (x, y) -> x * y)) * t.dtype().bytes());
+                long elements = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+                skip[st] |= elements == 0;
+                bytes.put(w, Math.max(1, elements) * t.dtype().bytes());
             }
+            Map<String, Long> kernelSizes = new HashMap<>();
+            s.kernel().sizeVars().stream().filter(v -> byName.containsKey(v.name()))
+                    .forEach(v -> kernelSizes.put(v.name(), byName.get(v.name())));
+            stepSizes.add(Map.copyOf(kernelSizes));
         }
+        Set<String> pinned = new HashSet<>(outputs);
         MemoryPlan plan = MemoryPlan.of(steps.stream().map(Step::reads).toList(),
-                steps.stream().map(Step::writes).toList(), bytes, new HashSet<>(outputs));
-        return new Binding(shapes, plan);
+                steps.stream().map(Step::writes).toList(), bytes, pinned);
+        long unshared = bytes.entrySet().stream().filter(e -> !pinned.contains(e.getKey())).mapToLong(Map.Entry::getValue)
+                .sum();
+        return new Binding(Map.copyOf(shapes), plan, List.copyOf(stepSizes), skip, unshared, new AtomicReference<>());
     }
 
     private long literal(String value, Dim d, Map<Var, Expr> values) {
@@ -190,6 +233,12 @@ public final class CompiledNetwork {
     /** Bytes of intermediate buffers for these input shapes (graph outputs not counted). */
     public long intermediateBytes(Map<String, NDArray> in) {
         return binding(in).memory().totalBytes();
+    }
+
+    /** The intermediate memory for these input shapes, planned and as it would be without sharing. */
+    public MemoryUse memoryUse(Map<String, NDArray> in) {
+        Binding b = binding(in);
+        return new MemoryUse(b.memory().totalBytes(), b.unsharedBytes());
     }
 
     /** The inputs checked, the size variables bound from their shapes, and the binding's plan (cached per shapes). */
