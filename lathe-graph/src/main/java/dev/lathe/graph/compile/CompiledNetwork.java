@@ -107,7 +107,7 @@ public final class CompiledNetwork {
     /**
      * Runs the network; returns the outputs by name, fresh arrays the caller owns (a later run
      * never writes them). Intermediate buffers are allocated once per input shape and reused by
-     * later runs of that shape; runs on several threads at once each get buffers of their own.
+     * later runs of that shape; two runs at once never share them (the second allocates its own).
      */
     public Map<String, NDArray> run(Map<String, NDArray> in) {
         Binding b = binding(in);
