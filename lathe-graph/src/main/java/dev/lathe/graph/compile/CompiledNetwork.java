@@ -9,6 +9,7 @@ import dev.lathe.ir.Expr;
 import dev.lathe.ir.Exprs;
 import dev.lathe.ir.IntImm;
 import dev.lathe.ir.Var;
+import dev.lathe.runtime.Module;
 import dev.lathe.runtime.NDArray;
 
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,7 +48,7 @@ public final class CompiledNetwork {
      * output (skipped), and a spare set of intermediate buffers kept from the last run.
      */
     private record Binding(Map<String, long[]> shapes, MemoryPlan memory, List<Map<String, Long>> stepSizes,
-                           boolean[] skip, long unsharedBytes, AtomicReference<Map<String, NDArray>> spare) {
+                           boolean[] skip, long unsharedBytes, AtomicReference<Frame> spare) {
     }
 
     /** Bytes of intermediate values for some input shapes: as planned (shared buffers) and if each had its own. */
@@ -111,24 +113,28 @@ public final class CompiledNetwork {
      */
     public Map<String, NDArray> run(Map<String, NDArray> in) {
         Binding b = binding(in);
-        Map<String, NDArray> frame = b.spare().getAndSet(null);
+        Frame frame = b.spare().getAndSet(null);
         if (frame == null) {
             frame = frame(b);
         }
         Map<String, NDArray> written = new HashMap<>();
         for (int st = 0; st < steps.size(); st++) {
+            if (frame.bound()[st] != null) {
+                frame.bound()[st].call();
+                continue;
+            }
             Step s = steps.get(st);
             NDArray[] args = new NDArray[s.arguments().size()];
             for (int i = 0; i < args.length; i++) {
                 String v = s.arguments().get(i);
-                if (s.isOutput().get(i)) {
-                    NDArray a = frame.get(v);
-                    args[i] = a != null ? a : NDArray.zeros(types.get(v).dtype(), b.shapes().get(v));
-                    written.put(v, args[i]);
-                } else {
-                    NDArray a = written.get(v);
-                    args[i] = a != null ? a : in.containsKey(v) ? in.get(v) : constants.get(v);
+                NDArray a = frame.values().get(v);
+                if (a == null && s.isOutput().get(i)) {
+                    a = NDArray.zeros(types.get(v).dtype(), b.shapes().get(v));
+                    written.put(v, a);
+                } else if (a == null) {
+                    a = written.containsKey(v) ? written.get(v) : in.containsKey(v) ? in.get(v) : constants.get(v);
                 }
+                args[i] = a;
             }
             if (!b.skip()[st]) {
                 s.kernel().call(b.stepSizes().get(st), args);
@@ -144,13 +150,40 @@ public final class CompiledNetwork {
         return out;
     }
 
-    /** The intermediate values of a binding laid over newly allocated slot buffers. */
-    private Map<String, NDArray> frame(Binding b) {
+    /**
+     * The buffers of one run: each intermediate value laid over its slot, and each step that reads
+     * and writes only those and constants bound once ({@link Module#bind}) — such a step is then
+     * called with no per-run checks or allocation.
+     */
+    private record Frame(Map<String, NDArray> values, Module.BoundCall[] bound) {
+    }
+
+    private Frame frame(Binding b) {
         List<NDArray> slots = b.memory().allocate();
-        Map<String, NDArray> frame = new HashMap<>();
+        Map<String, NDArray> values = new HashMap<>();
         b.memory().slotOf().forEach((v, slot) ->
-                frame.put(v, MemoryPlan.view(slots.get(slot), types.get(v).dtype(), b.shapes().get(v))));
-        return frame;
+                values.put(v, MemoryPlan.view(slots.get(slot), types.get(v).dtype(), b.shapes().get(v))));
+        Module.BoundCall[] bound = new Module.BoundCall[steps.size()];
+        for (int st = 0; st < steps.size(); st++) {
+            Step s = steps.get(st);
+            NDArray[] args = s.arguments().stream()
+                    .map(v -> values.containsKey(v) ? values.get(v) : constants.get(v)).toArray(NDArray[]::new);
+            if (!b.skip()[st] && Arrays.stream(args).allMatch(Objects::nonNull) && sizesFromShapes(s.kernel())) {
+                bound[st] = s.kernel().bind(args);
+            }
+        }
+        return new Frame(values, bound);
+    }
+
+    /** Whether every size variable of a kernel is some parameter's dimension ({@link Module#bind} binds only those). */
+    private static boolean sizesFromShapes(Module m) {
+        Set<Var> direct = new HashSet<>();
+        m.params().forEach(p -> p.shape().forEach(e -> {
+            if (e instanceof Var v) {
+                direct.add(v);
+            }
+        }));
+        return direct.containsAll(m.sizeVars());
     }
 
     /** Writes the network into {@code dir} (see {@link NetworkExport}). */
