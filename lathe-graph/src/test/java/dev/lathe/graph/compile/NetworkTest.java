@@ -97,6 +97,17 @@ class NetworkTest {
     }
 
     @Test
+    void twoSizeVariablesOfOneNameAreNotExported(@TempDir Path dir) {
+        TensorType a = new TensorType(DType.FLOAT32, List.of(Dim.sym("N"), Dim.of(4)));
+        TensorType b = new TensorType(DType.FLOAT32, List.of(Dim.sym("N"), Dim.of(4)));
+        Graph g = new GraphBuilder("two", 16).input("x", a).input("z", b)
+                .node("Exp", List.of("x"), "ex").node("Exp", List.of("z"), "ez").build("ex", "ez");
+        CompiledNetwork net = NetworkCompiler.compile(g);
+        var e = assertThrows(IllegalStateException.class, () -> net.export(dir.resolve("two")));
+        assertTrue(e.getMessage().contains("two distinct size variables named 'N'"), e.getMessage());
+    }
+
+    @Test
     void outputsOfOneRunAreNotOverwrittenByTheNext() {
         Graph g = GraphBuilder.mlp(13, 4);
         CompiledNetwork net = NetworkCompiler.compile(g);
