@@ -9,23 +9,28 @@ import dev.lathe.ir.Expr;
 import dev.lathe.ir.Exprs;
 import dev.lathe.ir.IntImm;
 import dev.lathe.ir.Var;
+import dev.lathe.runtime.Module;
 import dev.lathe.runtime.NDArray;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A network compiled to one kernel per fused group, ready to run: the kernels in order, the
  * constants they read, the type of every value they write, and a memory plan that lets
  * intermediate values share buffers. Symbolic dimensions are bound from the inputs of each call
- * (one memory plan per distinct binding). Runs are not concurrent on one instance.
+ * (one memory plan, and one set of intermediate buffers reused from run to run, per distinct
+ * input shapes).
  */
 public final class CompiledNetwork {
     private final String name;
@@ -36,8 +41,18 @@ public final class CompiledNetwork {
     private final Map<String, TensorType> types;
     private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
 
-    /** The literal types and memory plan of one binding of the size variables. */
-    private record Binding(Map<String, long[]> shapes, MemoryPlan memory) {
+    /**
+     * What one binding of the size variables fixes: the literal shape of every written value, the
+     * memory plan, the size variables each step's kernel takes (by name, for kernels whose
+     * parameters give them only through expressions like {@code N * 2}), the steps with an empty
+     * output (skipped), and a spare set of intermediate buffers kept from the last run.
+     */
+    private record Binding(Map<String, long[]> shapes, MemoryPlan memory, List<Map<String, Long>> stepSizes,
+                           boolean[] skip, long unsharedBytes, AtomicReference<Frame> spare) {
+    }
+
+    /** Bytes of intermediate values for some input shapes: as planned (shared buffers) and if each had its own. */
+    public record MemoryUse(long plannedBytes, long unsharedBytes) {
     }
 
     public CompiledNetwork(String name, List<Value> inputs, List<String> outputs, Map<String, NDArray> constants,
@@ -91,39 +106,84 @@ public final class CompiledNetwork {
         return types;
     }
 
-    /** Runs the network; returns the outputs by name (arrays the caller owns). */
+    /**
+     * Runs the network; returns the outputs by name, fresh arrays the caller owns (a later run
+     * never writes them). Intermediate buffers are allocated once per input shape and reused by
+     * later runs of that shape; two runs at once never share them (the second allocates its own).
+     */
     public Map<String, NDArray> run(Map<String, NDArray> in) {
         Binding b = binding(in);
-        Map<String, NDArray> env = new HashMap<>(constants);
-        env.putAll(in);
-        List<NDArray> slots = b.memory().allocate();
-        for (Step s : steps) {
+        Frame frame = b.spare().getAndSet(null);
+        if (frame == null) {
+            frame = frame(b);
+        }
+        Map<String, NDArray> written = new HashMap<>();
+        for (int st = 0; st < steps.size(); st++) {
+            if (frame.bound()[st] != null) {
+                frame.bound()[st].call();
+                continue;
+            }
+            Step s = steps.get(st);
             NDArray[] args = new NDArray[s.arguments().size()];
-            boolean empty = false;
             for (int i = 0; i < args.length; i++) {
                 String v = s.arguments().get(i);
-                if (s.isOutput().get(i)) {
-                    long[] shape = b.shapes().get(v);
-                    Integer slot = b.memory().slotOf().get(v);
-                    args[i] = slot == null ? NDArray.zeros(types.get(v).dtype(), shape)
-                            : MemoryPlan.view(slots.get(slot), types.get(v).dtype(), shape);
-                    env.put(v, args[i]);
-                    empty |= args[i].size() == 0;
-                } else {
-                    args[i] = env.get(v);
+                NDArray a = frame.values().get(v);
+                if (a == null && s.isOutput().get(i)) {
+                    a = NDArray.zeros(types.get(v).dtype(), b.shapes().get(v));
+                    written.put(v, a);
+                } else if (a == null) {
+                    a = written.containsKey(v) ? written.get(v) : in.containsKey(v) ? in.get(v) : constants.get(v);
                 }
+                args[i] = a;
             }
-            if (!empty) {
-                s.kernel().call(args);
+            if (!b.skip()[st]) {
+                s.kernel().call(b.stepSizes().get(st), args);
             }
         }
+        b.spare().set(frame);
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (String o : outputs) {
-            NDArray a = env.get(o);
+            NDArray a = written.get(o);
             // Inputs and constants handed straight through are copied: callers own what they get back.
-            out.put(o, in.containsKey(o) || constants.containsKey(o) ? a.copy() : a);
+            out.put(o, a != null ? a : (in.containsKey(o) ? in.get(o) : constants.get(o)).copy());
         }
         return out;
+    }
+
+    /**
+     * The buffers of one run: each intermediate value laid over its slot, and each step that reads
+     * and writes only those and constants bound once ({@link Module#bind}) — such a step is then
+     * called with no per-run checks or allocation.
+     */
+    private record Frame(Map<String, NDArray> values, Module.BoundCall[] bound) {
+    }
+
+    private Frame frame(Binding b) {
+        List<NDArray> slots = b.memory().allocate();
+        Map<String, NDArray> values = new HashMap<>();
+        b.memory().slotOf().forEach((v, slot) ->
+                values.put(v, MemoryPlan.view(slots.get(slot), types.get(v).dtype(), b.shapes().get(v))));
+        Module.BoundCall[] bound = new Module.BoundCall[steps.size()];
+        for (int st = 0; st < steps.size(); st++) {
+            Step s = steps.get(st);
+            NDArray[] args = s.arguments().stream()
+                    .map(v -> values.containsKey(v) ? values.get(v) : constants.get(v)).toArray(NDArray[]::new);
+            if (!b.skip()[st] && Arrays.stream(args).allMatch(Objects::nonNull) && sizesFromShapes(s.kernel())) {
+                bound[st] = s.kernel().bind(args);
+            }
+        }
+        return new Frame(values, bound);
+    }
+
+    /** Whether every size variable of a kernel is some parameter's dimension ({@link Module#bind} binds only those). */
+    private static boolean sizesFromShapes(Module m) {
+        Set<Var> direct = new HashSet<>();
+        m.params().forEach(p -> p.shape().forEach(e -> {
+            if (e instanceof Var v) {
+                direct.add(v);
+            }
+        }));
+        return direct.containsAll(m.sizeVars());
     }
 
     /** Writes the network into {@code dir} (see {@link NetworkExport}). */
@@ -159,10 +219,17 @@ public final class CompiledNetwork {
 
     private Binding plan(Map<Var, Long> sizes) {
         Map<Var, Expr> values = new HashMap<>();
-        sizes.forEach((v, n) -> values.put(v, IntImm.of(n)));
+        Map<String, Long> byName = new HashMap<>();
+        sizes.forEach((v, n) -> {
+            values.put(v, IntImm.of(n));
+            byName.put(v.name(), n);
+        });
         Map<String, long[]> shapes = new HashMap<>();
         Map<String, Long> bytes = new HashMap<>();
-        for (Step s : steps) {
+        List<Map<String, Long>> stepSizes = new ArrayList<>();
+        boolean[] skip = new boolean[steps.size()];
+        for (int st = 0; st < steps.size(); st++) {
+            Step s = steps.get(st);
             for (String w : s.writes()) {
                 TensorType t = types.get(w);
                 long[] shape = new long[t.rank()];
@@ -170,12 +237,21 @@ public final class CompiledNetwork {
                     shape[d] = literal(w, t.shape().get(d), values);
                 }
                 shapes.put(w, shape);
-                bytes.put(w, Math.max(1, Arrays.stream(shape).reduce(1, (x, y) -> x * y)) * t.dtype().bytes());
+                long elements = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+                skip[st] |= elements == 0;
+                bytes.put(w, Math.max(1, elements) * t.dtype().bytes());
             }
+            Map<String, Long> kernelSizes = new HashMap<>();
+            s.kernel().sizeVars().stream().filter(v -> byName.containsKey(v.name()))
+                    .forEach(v -> kernelSizes.put(v.name(), byName.get(v.name())));
+            stepSizes.add(Map.copyOf(kernelSizes));
         }
+        Set<String> pinned = new HashSet<>(outputs);
         MemoryPlan plan = MemoryPlan.of(steps.stream().map(Step::reads).toList(),
-                steps.stream().map(Step::writes).toList(), bytes, new HashSet<>(outputs));
-        return new Binding(shapes, plan);
+                steps.stream().map(Step::writes).toList(), bytes, pinned);
+        long unshared = bytes.entrySet().stream().filter(e -> !pinned.contains(e.getKey())).mapToLong(Map.Entry::getValue)
+                .sum();
+        return new Binding(Map.copyOf(shapes), plan, List.copyOf(stepSizes), skip, unshared, new AtomicReference<>());
     }
 
     private long literal(String value, Dim d, Map<Var, Expr> values) {
@@ -190,6 +266,12 @@ public final class CompiledNetwork {
     /** Bytes of intermediate buffers for these input shapes (graph outputs not counted). */
     public long intermediateBytes(Map<String, NDArray> in) {
         return binding(in).memory().totalBytes();
+    }
+
+    /** The intermediate memory for these input shapes, planned and as it would be without sharing. */
+    public MemoryUse memoryUse(Map<String, NDArray> in) {
+        Binding b = binding(in);
+        return new MemoryUse(b.memory().totalBytes(), b.unsharedBytes());
     }
 
     /** The inputs checked, the size variables bound from their shapes, and the binding's plan (cached per shapes). */

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lathe.graph.Dim;
 import dev.lathe.graph.TensorType;
 import dev.lathe.graph.Value;
 import dev.lathe.ir.DType;
+import dev.lathe.ir.Exprs;
+import dev.lathe.ir.Var;
 import dev.lathe.runtime.Module;
 import dev.lathe.runtime.NDArray;
 import dev.lathe.runtime.Npy;
+import dev.lathe.te.Te;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,19 +24,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The on-disk form of a compiled network:
  * <pre>
- * dir/network.json        format, name, inputs, outputs, constants, kernels, steps, value types
+ * dir/network.json        format, name, size variables, inputs, outputs, constants, kernels, steps, value types
  * dir/kernels/k0/...      one exported Module per distinct kernel (shared library, C source, module.json)
  * dir/constants/c0.npy    one NumPy file per constant
  * </pre>
  * Loading needs neither a C compiler nor the records: the kernels are the compiled libraries.
- * Only networks of literal shapes are written (symbolic shapes have no stable text form yet).
+ * Symbolic dimensions are written as expressions over the size variables the manifest lists
+ * ({@code "N"}, {@code {"op": "MUL", "a": "N", "b": 2}}); each name is one variable, so a network
+ * whose types hold two distinct variables of one name is refused. Format 1 (literal shapes,
+ * no {@code sizeVars}) is still read.
  */
 final class NetworkExport {
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
     static final String MANIFEST = "network.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,6 +54,8 @@ final class NetworkExport {
             ObjectNode root = JSON.createObjectNode();
             root.put("format", FORMAT);
             root.put("name", net.name());
+            ArrayNode vars = root.putArray("sizeVars");
+            sizeVars(net).forEach(vars::add);
             ArrayNode ins = root.putArray("inputs");
             for (Value v : net.inputs()) {
                 type(ins.addObject().put("name", v.name()), v.name(), v.type());
@@ -98,13 +109,16 @@ final class NetworkExport {
                     + " (is this a directory written by CompiledNetwork.export?)", e);
         }
         int format = root.path("format").asInt(-1);
-        if (format != FORMAT) {
-            throw new IllegalArgumentException(manifest + " has format " + format + "; this Lathe reads format " + FORMAT);
+        if (format != 1 && format != FORMAT) {
+            throw new IllegalArgumentException(manifest + " has format " + format + "; this Lathe reads formats 1 to "
+                    + FORMAT);
         }
         try {
+            Map<String, Var> vars = new HashMap<>();
+            root.path("sizeVars").forEach(v -> vars.put(v.asText(), Te.sizeVar(v.asText())));
             List<Value> inputs = new ArrayList<>();
             for (JsonNode in : root.get("inputs")) {
-                inputs.add(new Value(in.get("name").asText(), type(in)));
+                inputs.add(new Value(in.get("name").asText(), type(in, vars)));
             }
             List<String> outputs = new ArrayList<>();
             root.get("outputs").forEach(o -> outputs.add(o.asText()));
@@ -121,7 +135,7 @@ final class NetworkExport {
                 keys.add(k.path("workloadKey").asText(""));
             }
             Map<String, TensorType> types = new HashMap<>();
-            root.get("types").properties().forEach(e -> types.put(e.getKey(), type(e.getValue())));
+            root.get("types").properties().forEach(e -> types.put(e.getKey(), type(e.getValue(), vars)));
             List<Step> steps = new ArrayList<>();
             for (JsonNode s : root.get("steps")) {
                 int k = s.get("kernel").asInt();
@@ -139,21 +153,36 @@ final class NetworkExport {
         }
     }
 
-    private static void type(ObjectNode o, String value, TensorType t) {
-        if (!t.isStatic()) {
-            throw new IllegalStateException("value '" + value + "' has the symbolic type " + t + ": only networks of "
-                    + "literal shapes are exported; give the graph's inputs fixed shapes before compiling");
+    /** The names of the size variables in the network's types, each name standing for one variable. */
+    private static Set<String> sizeVars(CompiledNetwork net) {
+        Map<String, Var> byName = new TreeMap<>();
+        List<TensorType> all = new ArrayList<>(net.types().values());
+        net.inputs().forEach(v -> all.add(v.type()));
+        for (TensorType t : all) {
+            for (Dim d : t.shape()) {
+                for (Var v : Exprs.vars(d.extent())) {
+                    Var before = byName.putIfAbsent(v.name(), v);
+                    if (before != null && !before.equals(v)) {
+                        throw new IllegalStateException("network " + net.name() + " has two distinct size variables "
+                                + "named '" + v.name() + "'; give them distinct names before exporting");
+                    }
+                }
+            }
         }
+        return byName.keySet();
+    }
+
+    private static void type(ObjectNode o, String value, TensorType t) {
         o.put("dtype", t.dtype().label());
         ArrayNode shape = o.putArray("shape");
-        for (long d : t.staticShape()) {
-            shape.add(d);
+        for (Dim d : t.shape()) {
+            shape.add(DimJson.write(d, value));
         }
     }
 
-    private static TensorType type(JsonNode o) {
-        List<Long> dims = new ArrayList<>();
-        o.get("shape").forEach(d -> dims.add(d.asLong()));
-        return TensorType.of(DType.fromLabel(o.get("dtype").asText()), dims.stream().mapToLong(Long::longValue).toArray());
+    private static TensorType type(JsonNode o, Map<String, Var> vars) {
+        List<Dim> dims = new ArrayList<>();
+        o.get("shape").forEach(d -> dims.add(DimJson.read(d, vars)));
+        return new TensorType(DType.fromLabel(o.get("dtype").asText()), dims);
     }
 }

@@ -28,8 +28,9 @@ public enum OpPattern {
             "Concat", "Expand", "Flatten", "Gather", "Pad", "Reshape", "Slice", "Squeeze", "Tile", "Transpose",
             "Unsqueeze");
     private static final Set<String> ANCHOR_OPS = Set.of(
-            "AveragePool", "BatchNormalization", "Conv", "ConvNhwc", "ConvTranspose", "Gemm", "GlobalAveragePool",
-            "GlobalMaxPool", "LayerNormalization", "LogSoftmax", "MatMul", "MaxPool", "ReduceL1", "ReduceL2",
+            "AveragePool", "AveragePoolNhwc", "BatchNormalization", "Conv", "ConvNhwc", "ConvTranspose",
+            "DepthwiseConvNhwc", "Gemm", "GlobalAveragePool", "GlobalAveragePoolNhwc", "GlobalMaxPool",
+            "GlobalMaxPoolNhwc", "LayerNormalization", "LogSoftmax", "MatMul", "MaxPool", "MaxPoolNhwc", "ReduceL1", "ReduceL2",
             "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum",
             "ReduceSumSquare", "Softmax");
 

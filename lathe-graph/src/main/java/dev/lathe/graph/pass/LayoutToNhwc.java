@@ -9,6 +9,7 @@ import dev.lathe.ir.DType;
 import dev.lathe.runtime.NDArray;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,13 +18,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs 2-D convolutions in NHWC: each eligible {@code Conv} (float32, one group, constant
- * weights, explicit padding, literal shapes) becomes {@code ConvNhwc} on weights transposed to
- * HWIO once, here, at compile time. Element-wise operators after a converted convolution follow
- * it into NHWC (their per-channel constants transposed too), so a chain of convolutions,
- * activations and residual additions has transposes only where it meets NCHW: at its input,
- * and where an NCHW operator (pooling, flatten, a graph output) reads it. Transposes back to
- * NCHW that nobody reads are dropped.
+ * Runs 2-D convolutions and the pooling after them in NHWC: each eligible {@code Conv} (float32,
+ * constant weights, literal shapes; any groups, padding explicit or automatic) becomes
+ * {@code ConvNhwc} on weights transposed to HWIO once, here, at compile time — or
+ * {@code DepthwiseConvNhwc} when it has one group per input channel. Pooling (max, average,
+ * global) and element-wise operators after a converted value follow it into NHWC (per-channel
+ * constants transposed too), so a chain of convolutions, activations, residual additions and
+ * pools has transposes only where it meets NCHW: at its input, and where an NCHW operator
+ * (flatten, a matrix product, a graph output) reads it. Transposes back to NCHW that nobody
+ * reads are dropped.
  * <p>
  * The pass applies only when there are at least two such convolutions and they dominate the graph's multiply-adds
  * ({@link #DOMINANCE} of those of Conv, MatMul and Gemm), where a channel-innermost layout lets
@@ -58,36 +61,14 @@ public final class LayoutToNhwc {
         Map<String, String> nhwcOf = new HashMap<>();
         List<Node> out = new ArrayList<>();
         for (Node n : g.nodes()) {
-            if (eligibleConv(g, n)) {
-                String x = n.input(0);
-                String xin = nhwcOf.get(x);
-                if (xin == null) {
-                    xin = fresh(g, x + "_nhwc");
-                    out.add(transpose(x, xin, TO_NHWC));
-                    // Later readers of x (a residual block's conv and its downsample) share this transpose.
-                    nhwcOf.put(x, xin);
-                }
-                String w = fresh(g, n.input(1) + "_hwio");
-                inits.putIfAbsent(w, new Constant(permute(inits.get(n.input(1)).data(), TO_NHWC_WEIGHTS)));
-                List<String> ins = n.hasInput(2) ? List.of(xin, w, n.input(2)) : List.of(xin, w);
-                Map<String, Attribute> attrs = new HashMap<>(n.attributes());
-                attrs.remove("kernel_shape");
-                attrs.remove("auto_pad");
-                String y = fresh(g, n.outputs().getFirst() + "_nhwc");
-                out.add(new Node(n.name(), "ConvNhwc", ins, List.of(y), attrs));
-                out.add(transpose(y, n.outputs().getFirst(), TO_NCHW));
-                nhwcOf.put(n.outputs().getFirst(), y);
-                continue;
-            }
-            List<String> ins = follow(g, n, nhwcOf, inits);
-            if (ins == null) {
+            Node r = rewrite(g, n, nhwcOf, inits, out);
+            if (r == null) {
                 out.add(n);
                 continue;
             }
-            String y = fresh(g, n.outputs().getFirst() + "_nhwc");
-            out.add(new Node(n.name(), n.opType(), ins, List.of(y), n.attributes()));
-            out.add(transpose(y, n.outputs().getFirst(), TO_NCHW));
-            nhwcOf.put(n.outputs().getFirst(), y);
+            out.add(r);
+            out.add(transpose(r.outputs().getFirst(), n.outputs().getFirst(), TO_NCHW));
+            nhwcOf.put(n.outputs().getFirst(), r.outputs().getFirst());
         }
         if (nhwcOf.isEmpty()) {
             return g;
@@ -99,15 +80,138 @@ public final class LayoutToNhwc {
         return Rebuild.graph(g, inits, live);
     }
 
+    /**
+     * The NHWC form of a node, writing a fresh value, or null when it stays: a convolution
+     * always converts (transposing its input when that is not converted yet), a pooling only
+     * after a converted value, an element-wise node as {@link #follow} says.
+     */
+    private static Node rewrite(Graph g, Node n, Map<String, String> nhwcOf, Map<String, Constant> inits,
+                                List<Node> out) {
+        String y = fresh(g, n.outputs().getFirst() + "_nhwc");
+        if (eligibleConv(g, n)) {
+            String x = n.input(0);
+            String xin = nhwcOf.get(x);
+            if (xin == null) {
+                xin = fresh(g, x + "_nhwc");
+                out.add(transpose(x, xin, TO_NHWC));
+                // Later readers of x (a residual block's conv and its downsample) share this transpose.
+                nhwcOf.put(x, xin);
+            }
+            return conv(g, n, xin, y, inits);
+        }
+        if (eligiblePool(g, n) && nhwcOf.containsKey(n.input(0))) {
+            Map<String, Attribute> attrs = new HashMap<>(n.attributes());
+            if (!n.opType().startsWith("Global")) {
+                attrs.put("pads", ints(explicitPads(g, n, n.intsAttr("kernel_shape"))));
+                attrs.remove("auto_pad");
+                attrs.remove("storage_order");
+            }
+            return new Node(n.name(), n.opType() + "Nhwc", List.of(nhwcOf.get(n.input(0))), List.of(y), attrs);
+        }
+        List<String> ins = follow(g, n, nhwcOf, inits);
+        return ins == null ? null : new Node(n.name(), n.opType(), ins, List.of(y), n.attributes());
+    }
+
+    /**
+     * {@code ConvNhwc} on weights transposed OIHW → HWIO, or for a depthwise convolution
+     * (one group per input channel) {@code DepthwiseConvNhwc} on the same data read as {@code [KH,KW,C,M]}.
+     */
+    private static Node conv(Graph g, Node n, String xin, String y, Map<String, Constant> inits) {
+        NDArray w = inits.get(n.input(1)).data();
+        long cin = g.type(n.input(0)).staticShape()[1];
+        long group = n.intAttr("group", 1);
+        boolean depthwise = group > 1 && group == cin && w.dim(1) == 1;
+        String wn = fresh(g, n.input(1) + (depthwise ? "_hwcm" : "_hwio"));
+        if (!inits.containsKey(wn)) {
+            NDArray hwio = permute(w, TO_NHWC_WEIGHTS);
+            inits.put(wn, new Constant(depthwise ? NDArray.wrap(hwio.dtype(), hwio.segment(), hwio.dim(0), hwio.dim(1),
+                    cin, w.dim(0) / cin) : hwio));
+        }
+        List<String> ins = n.hasInput(2) ? List.of(xin, wn, n.input(2)) : List.of(xin, wn);
+        Map<String, Attribute> attrs = new HashMap<>(n.attributes());
+        attrs.put("pads", ints(explicitPads(g, n, new long[] {w.dim(2), w.dim(3)})));
+        attrs.remove("kernel_shape");
+        attrs.remove("auto_pad");
+        if (depthwise) {
+            attrs.remove("group");
+        }
+        return new Node(n.name(), depthwise ? "DepthwiseConvNhwc" : "ConvNhwc", ins, List.of(y), attrs);
+    }
+
     private static boolean eligibleConv(Graph g, Node n) {
-        if (!n.opType().equals("Conv") || n.outputs().size() != 1 || n.intAttr("group", 1) != 1
-                || !n.stringAttr("auto_pad", "NOTSET").equals("NOTSET")) {
+        if (!n.opType().equals("Conv") || n.outputs().size() != 1) {
             return false;
         }
         TensorType x = g.type(n.input(0));
         Constant w = g.initializers().get(n.input(1));
         boolean biasOk = !n.hasInput(2) || g.initializers().containsKey(n.input(2));
-        return x.rank() == 4 && x.isStatic() && x.dtype() == DType.FLOAT32 && w != null && biasOk;
+        return x.rank() == 4 && x.isStatic() && x.dtype() == DType.FLOAT32 && w != null && w.data().ndim() == 4
+                && biasOk && explicitPads(g, n, new long[] {w.data().dim(2), w.data().dim(3)}) != null;
+    }
+
+    /**
+     * A 2-D float32 pooling of literal shapes that lathe-ops computes in NHWC: global pools, and
+     * max and average pools whose padding is smaller than the window (average ones undilated).
+     */
+    private static boolean eligiblePool(Graph g, Node n) {
+        boolean global = n.opType().equals("GlobalAveragePool") || n.opType().equals("GlobalMaxPool");
+        boolean window = n.opType().equals("MaxPool") || n.opType().equals("AveragePool");
+        if (!global && !window || n.outputs().size() != 1) {
+            return false;
+        }
+        TensorType x = g.type(n.input(0));
+        if (x.rank() != 4 || !x.isStatic() || x.dtype() != DType.FLOAT32) {
+            return false;
+        }
+        if (global) {
+            return true;
+        }
+        long[] k = n.intsAttr("kernel_shape");
+        long[] dil = n.intsAttr("dilations");
+        if (k == null || k.length != 2
+                || n.opType().equals("AveragePool") && dil != null && Arrays.stream(dil).anyMatch(d -> d != 1)) {
+            return false;
+        }
+        long[] pads = explicitPads(g, n, k);
+        return pads != null && pads[0] < k[0] && pads[2] < k[0] && pads[1] < k[1] && pads[3] < k[1];
+    }
+
+    /**
+     * The padding (top, left, bottom, right) of a 2-D window over node {@code n}'s input, with
+     * {@code auto_pad} resolved on the literal input shape; null for an unknown {@code auto_pad}.
+     */
+    static long[] explicitPads(Graph g, Node n, long[] kernel) {
+        long[] pads = n.intsAttr("pads");
+        long[] strides = n.intsAttr("strides");
+        long[] dil = n.intsAttr("dilations");
+        long[] shape = g.type(n.input(0)).staticShape();
+        String autoPad = n.stringAttr("auto_pad", "NOTSET");
+        long[] r = new long[4];
+        for (int d = 0; d < 2; d++) {
+            long s = strides == null ? 1 : strides[d];
+            long k = (dil == null ? 1 : dil[d]) * (kernel[d] - 1) + 1;
+            switch (autoPad) {
+                case "NOTSET" -> {
+                    r[d] = pads == null ? 0 : pads[d];
+                    r[d + 2] = pads == null ? 0 : pads[d + 2];
+                }
+                case "VALID" -> { }
+                case "SAME_UPPER", "SAME_LOWER" -> {
+                    long in = shape[d + 2];
+                    long total = Math.max(0, (Math.ceilDiv(in, s) - 1) * s + k - in);
+                    r[d] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+                    r[d + 2] = total - r[d];
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return r;
+    }
+
+    private static Attribute ints(long[] v) {
+        return new Attribute.Ints(Arrays.stream(v).boxed().toList());
     }
 
     /**

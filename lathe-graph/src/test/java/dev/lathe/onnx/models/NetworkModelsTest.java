@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.lathe.graph.Graph;
 import dev.lathe.graph.GraphExecutor;
+import dev.lathe.graph.compile.CompiledNetwork;
 import dev.lathe.graph.compile.NetworkCompiler;
 import dev.lathe.graph.pass.ConstantFolding;
 import dev.lathe.graph.pass.FoldBatchNorm;
@@ -78,8 +79,19 @@ class NetworkModelsTest {
     /** N2 as specified (224×224), fused: about 20 s to compile and run with a cold compiler cache on two cores. */
     @Test
     void resnet18MatchesOnnxRuntime() {
+        CompiledNetwork[] net = new CompiledNetwork[1];
         compare(ResNet18.build(42), "data", new long[]{1, 3, 224, 224}, "logits", "fused, NHWC",
-                g -> NetworkCompiler.compile(g)::run);
+                g -> (net[0] = NetworkCompiler.compile(g))::run);
+        Map<String, NDArray> in = Map.of("data", NDArray.random(DType.FLOAT32, new Random(2), 1, 3, 224, 224));
+        CompiledNetwork.MemoryUse use = net[0].memoryUse(in);
+        System.out.printf("resnet18 intermediates: %d bytes planned, %d bytes unshared%n", use.plannedBytes(),
+                use.unsharedBytes());
+        assertTrue(use.plannedBytes() * 2 < use.unsharedBytes(), use.toString());
+        // A second run reuses the first one's intermediate buffers; the first run's output stays as it was.
+        NDArray first = net[0].run(in).get("logits");
+        float[] kept = first.toFloatArray();
+        assertArrayEquals(kept, net[0].run(in).get("logits").toFloatArray(), 0f);
+        assertArrayEquals(kept, first.toFloatArray(), 0f);
     }
 
     /** The fused network in the model's own NCHW layout (all passes but the layout conversion), at 64×64. */
