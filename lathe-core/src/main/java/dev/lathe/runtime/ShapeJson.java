@@ -15,15 +15,17 @@ import java.util.Map;
 
 /**
  * Shape expressions (integer arithmetic over size variables) as JSON: a number, a variable's
- * name as a string, or {@code {"op": "MUL", "a": ..., "b": ...}}.
+ * name as a string, or {@code {"op": "MUL", "a": ..., "b": ...}}. Module metadata and network
+ * manifests write shapes this way, so both read alike.
  */
-final class ShapeJson {
+public final class ShapeJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private ShapeJson() {
     }
 
-    static JsonNode write(Expr e) {
+    /** The JSON form of {@code e}; an {@link IllegalArgumentException} if it is not integer arithmetic over size variables. */
+    public static JsonNode write(Expr e) {
         return switch (e) {
             case IntImm i -> F.numberNode(i.value());
             case Var v -> F.textNode(v.name());
@@ -40,7 +42,8 @@ final class ShapeJson {
         };
     }
 
-    static Expr read(JsonNode n, Map<String, Var> vars) {
+    /** The expression {@code n} denotes, its size variables taken from {@code vars} by name. */
+    public static Expr read(JsonNode n, Map<String, Var> vars) {
         if (n.isIntegralNumber()) {
             return IntImm.of(n.asLong());
         }
