@@ -35,10 +35,15 @@ final class Indexing {
         return t.get(idx);
     }
 
-    /** An element-wise computation over the broadcast of the inputs. */
+    /**
+     * An element-wise computation over the broadcast of the inputs; a dimension of extent 1 in an input
+     * and the output is read at the output's index, so the read stays element-wise (see
+     * {@link Elementwise#broadcastIndex(List, List, List)}).
+     */
     static Tensor broadcast(List<Tensor> ins, Function<List<Expr>, Expr> fn, String name) {
         List<Expr> shape = broadcastShape(ins);
-        return Te.computeN(shape, v -> fn.apply(ins.stream().map(t -> bread(t, v)).toList()), name);
+        return Te.computeN(shape, v -> fn.apply(ins.stream()
+                .map(t -> t.get(Elementwise.broadcastIndex(t.shape(), v, shape))).toList()), name);
     }
 
     /** An axis attribute normalized to {@code [0, rank)}. */

@@ -132,7 +132,8 @@ public final class Elementwise {
     /** {@code op(a[...], b[...])} over the broadcast shape of {@code a} and {@code b}. */
     public static Tensor broadcastBinary(Tensor a, Tensor b, BinaryOperator<Expr> op, String name) {
         List<Expr> shape = broadcastShape(a.shape(), b.shape());
-        return computeN(shape, v -> op.apply(a.get(broadcastIndex(a, v)), b.get(broadcastIndex(b, v))), name);
+        return computeN(shape, v -> op.apply(a.get(broadcastIndex(a.shape(), v, shape)),
+                b.get(broadcastIndex(b.shape(), v, shape))), name);
     }
 
     /** The broadcast of two shapes; throws when they do not broadcast. */
@@ -171,6 +172,22 @@ public final class Elementwise {
         List<Expr> idx = new ArrayList<>(dims.size());
         for (int d = 0; d < dims.size(); d++) {
             idx.add(Dims.is(dims.get(d), 1) ? IntImm.of(0) : out.get(offset + d));
+        }
+        return idx;
+    }
+
+    /**
+     * As {@link #broadcastIndex(List, List)}, but a dimension of extent 1 in both the operand and the
+     * output {@code outShape} is indexed by the output's variable rather than 0: the same element, and
+     * the read stays element-wise (the same index as the output), so the auto-scheduler can fuse the
+     * map into its producer's tiles (a residual Add after a batch-1 convolution).
+     */
+    public static List<Expr> broadcastIndex(List<Expr> dims, List<Var> out, List<Expr> outShape) {
+        int offset = out.size() - dims.size();
+        List<Expr> idx = new ArrayList<>(dims.size());
+        for (int d = 0; d < dims.size(); d++) {
+            boolean broadcast = Dims.is(dims.get(d), 1) && !Dims.is(outShape.get(offset + d), 1);
+            idx.add(broadcast ? IntImm.of(0) : out.get(offset + d));
         }
         return idx;
     }

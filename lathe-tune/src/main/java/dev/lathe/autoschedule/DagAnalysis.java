@@ -150,16 +150,32 @@ public record DagAnalysis(ComputeDag dag, List<OpInfo> ops) {
         }
     }
 
+    /** True if every read of {@code t} in {@code c} is at {@code c}'s own axes (0 counts for an axis of extent 1). */
     private static boolean readsAtOwnAxes(ComputeOp c, Tensor t) {
-        List<Expr> own = c.axes().stream().map(a -> (Expr) a.var()).toList();
+        List<IterVar> own = c.axes();
         boolean[] ok = {true};
         for (Expr b : c.bodies()) {
             Exprs.forEach(b, n -> {
-                if (n instanceof TensorRead r && r.tensor().equals(t) && !r.indices().equals(own)) {
+                if (n instanceof TensorRead r && r.tensor().equals(t) && !atAxes(r.indices(), own)) {
                     ok[0] = false;
                 }
             });
         }
         return ok[0];
+    }
+
+    private static boolean atAxes(List<Expr> indices, List<IterVar> axes) {
+        if (indices.size() != axes.size()) {
+            return false;
+        }
+        for (int d = 0; d < axes.size(); d++) {
+            Expr ix = indices.get(d);
+            boolean unitAxisAtZero = ix instanceof IntImm z && z.value() == 0
+                    && axes.get(d).dom().extent() instanceof IntImm e && e.value() == 1;
+            if (!ix.equals(axes.get(d).var()) && !unitAxisAtZero) {
+                return false;
+            }
+        }
+        return true;
     }
 }

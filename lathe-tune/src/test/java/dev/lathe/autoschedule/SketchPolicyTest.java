@@ -25,6 +25,22 @@ class SketchPolicyTest {
         return sketches.stream().map(Sketch::rules).toList();
     }
 
+    /** A residual add reading a batch-1 result at batch index 0 (not the axis variable) still fuses. */
+    @Test
+    void aConsumerReadingAUnitAxisAtZeroIsFusible() {
+        dev.lathe.te.Tensor a = dev.lathe.te.Te.placeholder(List.of(1, 8, 8), dev.lathe.ir.DType.FLOAT32, "A");
+        dev.lathe.te.Tensor b = dev.lathe.te.Te.placeholder(List.of(1, 8, 8), dev.lathe.ir.DType.FLOAT32, "B");
+        dev.lathe.te.Tensor res = dev.lathe.te.Te.placeholder(List.of(1, 8, 8), dev.lathe.ir.DType.FLOAT32, "R");
+        dev.lathe.te.Tensor c = dev.lathe.ops.Linalg.batchMatmul(a, b, "C");
+        dev.lathe.te.Tensor sum = dev.lathe.te.Te.compute(List.of(1, 8, 8),
+                (i, j, k) -> c.get(0, j, k).add(res.get(0, j, k)), "residual");
+        DagAnalysis an = DagAnalysis.of(ComputeDag.of(sum));
+        assertEquals("residual", an.op("C").orElseThrow().fusibleConsumer().orElseThrow());
+        Random rng = new Random(4);
+        Dags.Case k = StaticModeTest.inputsCase("residual", ComputeDag.of(sum), rng);
+        assertNull(Dags.check(k, StaticMode.schedule(k.dag(), StaticModeTest.AVX512)));
+    }
+
     @Test
     void analysisClassifiesOps() {
         DagAnalysis a = DagAnalysis.of(Dags.matmulBiasRelu(8, 8, 8));

@@ -189,6 +189,10 @@ class StaticModeTest {
         };
     }
 
+    static Dags.Case inputsCase(String kind, ComputeDag dag, Random rng) {
+        return new Dags.Case(kind, dag, inputs(dag, rng));
+    }
+
     static Map<Tensor, NDArray> inputs(ComputeDag dag, Random rng) {
         Map<Tensor, NDArray> in = new HashMap<>();
         for (var p : dag.placeholders()) {
