@@ -47,8 +47,10 @@ class SparseStaticTest {
         assertEquals(IterAnnotation.VECTORIZE, vector.annotation(), s.toString());
         assertEquals(16, Extents.constant(local, vector.id()), "the block's 16 output channels are the vector: " + s);
         assertTrue(vectors(local, inside) > 1, "several pixels per block: " + s);
-        // the padded input is gathered once per element, not tested at every multiply-add
-        assertInstanceOf(ComputeLocation.Root.class, s.stage(s.stageIndex("conv_pad")).location(), s.toString());
+        // the padded input and the column offsets are computed once per element, not at every multiply-add
+        for (String gathered : List.of("conv_flat", "conv_offset")) {
+            assertInstanceOf(ComputeLocation.Root.class, s.stage(s.stageIndex(gathered)).location(), s.toString());
+        }
         Stage out = s.stage(s.stageIndex("conv"));
         Iter copy = out.leafIters().getLast();
         assertEquals(IterAnnotation.VECTORIZE, copy.annotation(), s.toString());
