@@ -17,8 +17,10 @@ import dev.lathe.schedule.State;
 import dev.lathe.schedule.Step;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -96,6 +98,50 @@ final class SparseTiling {
         return sparse.isEmpty() ? null : new Plan(sparse, block);
     }
 
+    /**
+     * What the static mode needs to size a sparse stage's register tile: the stage (by name), the
+     * rows of one block that the tile holds whole (the product of the row axes' blocks; 1 for CSR),
+     * and whether those rows are the output's innermost axis, hence the vectorized loop.
+     */
+    record RegisterTile(String stage, long blockRows, boolean rowsInnermost) {
+    }
+
+    /**
+     * The tiles of {@code sk} that this rule made, by tile index: a tile belongs to a sparse stage
+     * when one of its split steps cuts a stage with a plan (the accumulator of the cache-write
+     * variant, or the stage itself). Empty for sketches this rule did not touch.
+     */
+    static Map<Integer, RegisterTile> registerTiles(Sketch sk) {
+        Map<Integer, RegisterTile> out = new HashMap<>();
+        if (!sk.rules().contains(NAME)) {
+            return out;
+        }
+        List<Step> steps = sk.state().steps();
+        for (Sketch.Slot slot : sk.slots()) {
+            if (out.containsKey(slot.tile()) || !(steps.get(slot.step()) instanceof Step.Split split)) {
+                continue;
+            }
+            // The stage as the split saw it: later cache stages may have shifted the indices.
+            Stage st = State.replay(sk.state().original(), steps.subList(0, slot.step())).stage(split.stage());
+            Plan plan = plan(st);
+            if (plan == null) {
+                continue;
+            }
+            long rows = 1;
+            int lastSpace = -1;
+            List<IterVar> axes = dev.lathe.te.ComputeDag.iterators(st.compute());
+            for (int r = 0; r < axes.size(); r++) {
+                if (axes.get(r).kind() == IterKind.SPACE) {
+                    lastSpace = r;
+                    rows *= Math.max(1, plan.rowBlock().get(r));
+                }
+            }
+            boolean innermost = lastSpace >= 0 && plan.rowBlock().get(lastSpace) > 1;
+            out.put(slot.tile(), new RegisterTile(st.name(), rows, innermost));
+        }
+        return out;
+    }
+
     /** B if {@code v} occurs in {@code e} only as {@code floordiv(v, B)} with one literal B, else 1. */
     private static long blockOf(Expr e, Var v) {
         long[] b = {0};
@@ -128,7 +174,7 @@ final class SparseTiling {
      * The variant with a register accumulator: a {@code local} cache-write stage computed at the
      * output's second dense level, covering whole block rows, with the sparse structure inside:
      * <pre>
-     * out: rows.0, dense.0, dense.1, rows.1, dense.23 =>
+     * out: rows.0, dense.0, dense.1, {rows.1, dense.23 | dense.23, rows.1} =>
      *     local: rows, dense.rest, sparse, block cols, dense.2, {rows.1, dense.3 | dense.3, rows.1}
      * </pre>
      * Null when the op has no dense axis to tile (the accumulator would be the whole output).
@@ -144,6 +190,7 @@ final class SparseTiling {
         List<Integer> cRowsInner = new ArrayList<>();
         List<List<Integer>> cDense = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         List<Integer> tileOf = new ArrayList<>();
+        boolean outRowInnermost = false;
         for (int d = 0; d < outSpace.size(); d++) {
             int id = outSpace.get(d).id();
             long block = plan.rowBlock().get(d);
@@ -156,6 +203,7 @@ final class SparseTiling {
                 s[0] = s[0].apply(new Step.Split(out, id, List.of(block)));
                 cRows.add(s[0].stage(out).leaves().get(pos));
                 cRowsInner.add(s[0].stage(out).leaves().get(pos + 1));
+                outRowInnermost |= d == outSpace.size() - 1;
             } else if (ext > 1) {
                 tiles.add(new Sketch.Tile(ext, SketchRules.SPACE_LEVELS));
                 tileOf.set(d, tiles.size() - 1);
@@ -174,8 +222,14 @@ final class SparseTiling {
         List<Integer> cOrder = new ArrayList<>(cRows);
         cOrder.addAll(cDense.get(0));
         cOrder.addAll(cDense.get(1));
-        cOrder.addAll(cRowsInner);
-        cOrder.addAll(cDense.get(2));
+        // The copy out of the accumulator vectorizes its innermost loop: the output's innermost axis.
+        if (outRowInnermost) {
+            cOrder.addAll(cDense.get(2));
+            cOrder.addAll(cRowsInner);
+        } else {
+            cOrder.addAll(cRowsInner);
+            cOrder.addAll(cDense.get(2));
+        }
         s[0] = s[0].apply(new Step.Reorder(out, cOrder));
         s[0] = s[0].apply(new Step.ComputeAt(i, out, cDense.get(1).getLast()));
 

@@ -150,7 +150,7 @@ public final class StaticMode {
     static State annotate(Sketch sketch, long[][] tiles, Target target) {
         State s;
         try {
-            s = keepSharedStagesAtRoot(sketch.fill(tiles));
+            s = keepGatheredStagesAtRoot(keepSharedStagesAtRoot(sketch.fill(tiles)));
         } catch (RuntimeException e) {
             return null;
         }
@@ -189,12 +189,27 @@ public final class StaticMode {
      */
     static State keepSharedStagesAtRoot(State s) {
         Map<Operation, List<Operation>> consumers = s.dag().consumers();
+        return keepAtRoot(s, op -> consumers.getOrDefault(op, List.of()).size() > 1
+                || op instanceof ComputeOp c && conditionalOnInnermostAxis(c));
+    }
+
+    /**
+     * Undoes the inlining of a stage into a consumer that gathers from it at indices read from
+     * tensor data (a sparse convolution's padded input, read at the window position of each stored
+     * column): inlined, its boundary test and index arithmetic would run once per multiply-add of
+     * the sparse loop, instead of once per element.
+     */
+    static State keepGatheredStagesAtRoot(State s) {
+        Map<Operation, List<Operation>> consumers = s.dag().consumers();
+        return keepAtRoot(s, op -> consumers.getOrDefault(op, List.of()).stream()
+                .anyMatch(c -> c instanceof ComputeOp co && DagAnalysis.dataDependent(co)));
+    }
+
+    private static State keepAtRoot(State s, java.util.function.Predicate<Operation> keep) {
         List<Step> steps = new ArrayList<>();
         boolean changed = false;
         for (Step step : s.steps()) {
-            if (step instanceof Step.ComputeInline in
-                    && (consumers.getOrDefault(s.stage(in.stage()).op(), List.of()).size() > 1
-                        || conditionalOnInnermostAxis(s.stage(in.stage()).compute()))) {
+            if (step instanceof Step.ComputeInline in && keep.test(s.stage(in.stage()).op())) {
                 changed = true;
                 continue;
             }

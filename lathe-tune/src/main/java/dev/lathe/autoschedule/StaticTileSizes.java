@@ -4,6 +4,7 @@ import dev.lathe.measure.Target;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The static mode's tile lengths for a sketch's multi-level tiles.
@@ -39,14 +40,23 @@ final class StaticTileSizes {
         long[][] out = new long[tiles.size()][];
         int lanes = Math.max(1, target.lanesF32());
         int budget = Math.max(2, Math.min(MAX_TILE_VECTORS, vectorRegisters(target) - 4));
+        Map<Integer, SparseTiling.RegisterTile> sparse = SparseTiling.registerTiles(sketch);
         int t = 0;
         while (t < tiles.size()) {
             int start = t;
-            while (t < tiles.size() && tiles.get(t).levels() == SketchRules.SPACE_LEVELS) {
+            if (sparse.containsKey(t)) {
+                SparseTiling.RegisterTile rt = sparse.get(t);
+                while (t < tiles.size() && rt.equals(sparse.get(t))) {
+                    t++;
+                }
+                sparseGroup(tiles, out, start, t, rt, lanes, budget);
+                continue;
+            }
+            while (t < tiles.size() && tiles.get(t).levels() == SketchRules.SPACE_LEVELS && !sparse.containsKey(t)) {
                 t++;
             }
             int spaceEnd = t;
-            while (t < tiles.size() && tiles.get(t).levels() != SketchRules.SPACE_LEVELS) {
+            while (t < tiles.size() && tiles.get(t).levels() != SketchRules.SPACE_LEVELS && !sparse.containsKey(t)) {
                 t++;
             }
             if (spaceEnd == start) {
@@ -150,6 +160,54 @@ final class StaticTileSizes {
         }
         for (int d = 0; d < n; d++) {
             out[start + d] = len[d];
+        }
+    }
+
+    /**
+     * The dense tiles of a sparse stage ({@link SparseTiling}): everything inside the sparse loop is
+     * the register tile, so the two inner levels hold it and the outer level the rest. When the
+     * block's rows are the vectorized axis (a sparse convolution's output channels, a sparse
+     * layer's outputs), they are the tile's columns and the dense axes its rows: the innermost dense
+     * axis gets as many as the register budget allows, then the one before it. Otherwise the
+     * block's rows are unrolled and the innermost dense axis is vectorized, with as many vectors as
+     * the budget leaves per block row.
+     */
+    private static void sparseGroup(List<Sketch.Tile> tiles, long[][] out, int start, int end,
+                                    SparseTiling.RegisterTile rt, int lanes, int budget) {
+        long[] rest = new long[end - start];
+        for (int d = 0; d < rest.length; d++) {
+            rest[d] = Math.max(1, tiles.get(start + d).extent());
+            out[start + d] = new long[SketchRules.SPACE_LEVELS];
+            Arrays.fill(out[start + d], 1);
+        }
+        if (rt.rowsInnermost()) {
+            long room = Math.max(1, budget / Math.max(1, (rt.blockRows() + lanes - 1) / lanes));
+            for (int d = rest.length - 1; d >= 0 && room > 1; d--) {
+                long r = largestDivisor(rest[d], room);
+                out[start + d][3] = r;
+                rest[d] /= r;
+                room /= r;
+            }
+        } else {
+            int inner = rest.length - 1;
+            while (inner > 0 && rest[inner] == 1) {
+                inner--;
+            }
+            if (inner >= 0) {
+                long vectors = Math.max(1, budget / Math.max(1, rt.blockRows()));
+                long cols = 0;
+                for (long v = vectors; v >= 1 && cols == 0; v--) {
+                    cols = rest[inner] % (v * lanes) == 0 ? v * lanes : 0;
+                }
+                if (cols == 0) {
+                    cols = largestDivisor(rest[inner], vectors * lanes);
+                }
+                out[start + inner][3] = cols;
+                rest[inner] /= cols;
+            }
+        }
+        for (int d = 0; d < rest.length; d++) {
+            out[start + d][0] = rest[d];
         }
     }
 

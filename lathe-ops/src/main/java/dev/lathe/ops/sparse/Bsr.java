@@ -60,12 +60,20 @@ public final class Bsr {
      * factor of a column.
      */
     static Expr blockSum(BsrTensors a, Expr row, java.util.function.Function<Expr, Expr> operand) {
+        return blockSum(a, row, (b, c) -> operand.apply(column(a, b, c, a.blockCols())));
+    }
+
+    /**
+     * The same sum, {@code operand} given the stored block's reduce axis {@code b} (an index into
+     * {@code data} and {@code indices}) and the column within the block {@code c}, for operands
+     * tabulated per stored column.
+     */
+    static Expr blockSum(BsrTensors a, Expr row, java.util.function.BiFunction<IterVar, IterVar, Expr> operand) {
         int bsr = a.blockRows();
-        int bsc = a.blockCols();
-        IterVar c = reduceAxis(0, bsc, "c");
+        IterVar c = reduceAxis(0, a.blockCols(), "c");
         IterVar b = blockRange(a, row, bsr);
         Expr inBlock = bsr == 1 ? (Expr) IntImm.of(0) : row.floormod(bsr);
-        return sum(a.data().get(b.var(), inBlock, c.var()).mul(operand.apply(column(a, b, c, bsc))), b, c);
+        return sum(a.data().get(b.var(), inBlock, c.var()).mul(operand.apply(b, c)), b, c);
     }
 
     /** The reduce axis over the blocks of the block row holding row {@code i}. */

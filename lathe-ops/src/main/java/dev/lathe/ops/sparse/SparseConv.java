@@ -39,14 +39,30 @@ public final class SparseConv {
         }
     }
 
-    /** The direct form: {@code out[n, oc, …] = Σ_{b of row oc/bsr} Σ_{c<bsc} data[b, oc%bsr, c] · pad[n, window(col), …]}. */
+    /**
+     * The direct form: {@code out[n, oc, …] = Σ_{b of row oc/bsr} Σ_{c<bsc} data[b, oc%bsr, c] ·
+     * flat[n, at(n, y, x, group) + offset[b, c]]}, where {@code <name>_flat[N, rest]} is the padded
+     * input with its three inner dimensions flattened and {@code <name>_offset[nnzb, bsc]} holds the
+     * flat position, relative to the output pixel's window corner, of the input element each stored
+     * column multiplies. Tabulating the window decoding per stored column keeps the innermost loop
+     * of a schedule (one block's column times several output pixels) to one load, one add and the
+     * multiply-add, instead of decoding the column and testing the padding at every pixel.
+     */
     public static Tensor conv2d(Tensor input, BsrTensors weight, Kernel k, Conv2dParams p, Layout layout, String name) {
         Shape s = Shape.of(input, weight, k, p, layout, name);
         Tensor pad = Conv.pad2d(input, layout, p.padding(), 0, name + "_pad");
+        List<Expr> ps = pad.shape();
+        Expr inner = Dims.times(Dims.times(ps.get(1), ps.get(2)), ps.get(3));
+        Tensor flat = compute(List.of(ps.getFirst(), inner), (n, e) -> pad.get(n, e.floordiv(Dims.times(ps.get(2), ps.get(3))),
+                e.floordiv(ps.get(3)).floormod(ps.get(2)), e.floormod(ps.get(3))), name + "_flat");
+        int bsc = weight.blockCols();
+        Tensor offset = compute(List.of(weight.indices().shape().getFirst(), IntImm.of(bsc)),
+                (b, c) -> s.offset(ps, weight.indices().get(b).cast(dev.lathe.ir.DType.INT64).mul(bsc).add(c)),
+                name + "_offset");
         return computeN(s.outShape(), idx -> {
             Expr oc = idx.get(layout.channelAxis());
-            return Bsr.blockSum(weight, oc, col -> s.read(pad, idx.get(0), idx.get(layout.heightAxis()),
-                    idx.get(layout.widthAxis()), s.group(oc), col));
+            Expr at = s.corner(ps, idx.get(0), idx.get(layout.heightAxis()), idx.get(layout.widthAxis()), s.group(oc));
+            return Bsr.blockSum(weight, oc, (b, c) -> flat.get(idx.get(0), at.add(offset.get(b.var(), c.var()))));
         }, name);
     }
 
@@ -118,20 +134,40 @@ public final class SparseConv {
             return p.groups() == 1 ? IntImm.of(0) : oc.floordiv(Dims.floordiv(co, p.groups()));
         }
 
+        /** The window's (column 0's) flat position in {@code [H, W, C]} or {@code [C, H, W]} of the padded input {@code ps}, group {@code g}. */
+        Expr corner(List<Expr> ps, Expr n, Expr y, Expr x, Expr g) {
+            Expr iy = y.mul(p.stride().h());
+            Expr ix = x.mul(p.stride().w());
+            Expr ch = p.groups() == 1 ? IntImm.of(0) : g.mul(cinPerGroup);
+            return layout == Layout.NHWC ? iy.mul(ps.get(2)).add(ix).mul(ps.get(3)).add(ch)
+                    : ch.mul(ps.get(2)).add(iy).mul(ps.get(3)).add(ix);
+        }
+
+        /** Weight column {@code col}'s input element, relative to the window's corner (flat, as {@link #corner}). */
+        Expr offset(List<Expr> ps, Expr col) {
+            Expr[] w = window(col);
+            Expr dy = w[0].mul(p.dilation().h());
+            Expr dx = w[1].mul(p.dilation().w());
+            return layout == Layout.NHWC ? dy.mul(ps.get(2)).add(dx).mul(ps.get(3)).add(w[2])
+                    : w[2].mul(ps.get(2)).add(dy).mul(ps.get(3)).add(dx);
+        }
+
+        /** {@code (ky, kx, ci)} of weight column {@code col} in the layout's column order. */
+        Expr[] window(Expr col) {
+            if (layout == Layout.NHWC) {
+                return new Expr[]{col.floordiv(k.kw() * cinPerGroup), col.floordiv(cinPerGroup).floormod(k.kw()),
+                        col.floormod(cinPerGroup)};
+            }
+            return new Expr[]{col.floordiv(k.kw()).floormod(k.kh()), col.floormod(k.kw()),
+                    col.floordiv((long) k.kh() * k.kw())};
+        }
+
         /** The padded input element that weight column {@code col} multiplies at output {@code (n, y, x)} of group {@code g}. */
         Expr read(Tensor pad, Expr n, Expr y, Expr x, Expr g, Expr col) {
-            Expr ky;
-            Expr kx;
-            Expr ci;
-            if (layout == Layout.NHWC) {
-                ky = col.floordiv(k.kw() * cinPerGroup);
-                kx = col.floordiv(cinPerGroup).floormod(k.kw());
-                ci = col.floormod(cinPerGroup);
-            } else {
-                ci = col.floordiv((long) k.kh() * k.kw());
-                ky = col.floordiv(k.kw()).floormod(k.kh());
-                kx = col.floormod(k.kw());
-            }
+            Expr[] w = window(col);
+            Expr ky = w[0];
+            Expr kx = w[1];
+            Expr ci = w[2];
             Expr iy = y.mul(p.stride().h()).add(ky.mul(p.dilation().h()));
             Expr ix = x.mul(p.stride().w()).add(kx.mul(p.dilation().w()));
             Expr ch = p.groups() == 1 ? ci : g.mul(cinPerGroup).add(ci);
