@@ -31,7 +31,8 @@ public record DagAnalysis(ComputeDag dag, List<OpInfo> ops) {
     /**
      * The analysis of one operation.
      *
-     * @param strictInlinable  elementwise (no reduction), not an output, single-valued, reads no tensor with data-dependent indices
+     * @param strictInlinable  elementwise (no reduction), not an output, single-valued, reads no tensor with data-dependent
+     *                         indices, and not read by a data-dependent consumer
      * @param needsMultiLevelTiling  a reduction whose inputs are reused across some space axis (matmul, conv)
      * @param hasReduction     the body is a reduction
      * @param fusibleConsumer  the name of the elementwise consumer (following inlinable ops) its tiles can be fused into
@@ -57,7 +58,12 @@ public record DagAnalysis(ComputeDag dag, List<OpInfo> ops) {
             boolean dataDependent = dataDependent(c);
             long space = product(c.axes());
             long reduce = product(c.reduceAxes());
-            boolean inlinable = !reduction && !outputs.contains(op) && c.numOutputs() == 1 && !dataDependent;
+            // A stage gathered by a data-dependent consumer (a sparse convolution's padded input) is
+            // computed once rather than inlined into every multiply-add of the sparse loop.
+            boolean gathered = consumers.getOrDefault(op, List.of()).stream()
+                    .anyMatch(r -> r instanceof ComputeOp rc && dataDependent(rc));
+            boolean inlinable = !reduction && !outputs.contains(op) && c.numOutputs() == 1 && !dataDependent
+                    && !gathered;
             boolean tiling = reduction && !dataDependent && space > TINY && hasReuse(c);
             Optional<String> fusible = tiling && !outputs.contains(op) ? elementwiseConsumer(c, consumers, outputs)
                     : Optional.empty();

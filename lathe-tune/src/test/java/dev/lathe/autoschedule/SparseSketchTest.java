@@ -131,6 +131,26 @@ class SparseSketchTest {
         assertThrows(ScheduleException.class, () -> sk.state().vectorize("Y", "b"));
     }
 
+    /** Stages the sparse loop gathers from are computed once in every sketch, not inlined per multiply-add. */
+    @Test
+    void stagesGatheredByTheSparseLoopAreNeverInlined() {
+        Dags.Case c = sparseCase("conv-nhwc", new Random(6));
+        DagAnalysis a = DagAnalysis.of(c.dag());
+        List<String> gathered = c.dag().ops().stream().map(dev.lathe.te.Operation::name)
+                .filter(n -> n.endsWith("_flat") || n.endsWith("_offset")).toList();
+        assertFalse(gathered.isEmpty(), c.dag().toString());
+        for (String g : gathered) {
+            assertFalse(a.op(g).orElseThrow().strictInlinable(), g);
+        }
+        for (Sketch sk : new SketchPolicy(new SearchTask(c.dag(), Target.host(), 1, c.inputs())).sketches()) {
+            State s = sk.fill(RandomAnnotation.tileSizes(sk, new Random(1)));
+            for (String g : gathered) {
+                assertFalse(s.stage(s.stageIndex(g)).location() instanceof dev.lathe.schedule.ComputeLocation.Inlined,
+                        g + " inlined in " + sk.rules());
+            }
+        }
+    }
+
     @Test
     void theWorkloadKeyHasTheStructuresShapeButNotItsValues() {
         Random rng = new Random(4);
