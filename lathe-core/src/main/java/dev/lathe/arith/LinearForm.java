@@ -34,12 +34,6 @@ record LinearForm(DType dtype, SortedMap<Expr, Long> terms, long constant) {
         return new LinearForm(t, new TreeMap<>(ExprOrder.INSTANCE), norm(c, t));
     }
 
-    static LinearForm term(Expr e) {
-        TreeMap<Expr, Long> m = new TreeMap<>(ExprOrder.INSTANCE);
-        m.put(e, 1L);
-        return new LinearForm(e.dtype(), m, 0);
-    }
-
     /** Decomposes an integer expression. */
     static LinearForm of(Expr e) {
         TreeMap<Expr, Long> m = new TreeMap<>(ExprOrder.INSTANCE);
@@ -89,16 +83,6 @@ record LinearForm(DType dtype, SortedMap<Expr, Long> terms, long constant) {
 
     LinearForm sub(LinearForm o) {
         return combine(o, -1);
-    }
-
-    LinearForm neg() {
-        return scale(-1);
-    }
-
-    LinearForm scale(long k) {
-        TreeMap<Expr, Long> m = new TreeMap<>(ExprOrder.INSTANCE);
-        terms.forEach((t, c) -> put(m, t, c * k));
-        return new LinearForm(dtype, m, norm(constant * k, dtype));
     }
 
     private LinearForm combine(LinearForm o, long sign) {
