@@ -34,32 +34,42 @@ record LinearForm(DType dtype, SortedMap<Expr, Long> terms, long constant) {
         return new LinearForm(t, new TreeMap<>(ExprOrder.INSTANCE), norm(c, t));
     }
 
-    static LinearForm term(Expr e) {
-        TreeMap<Expr, Long> m = new TreeMap<>(ExprOrder.INSTANCE);
-        m.put(e, 1L);
-        return new LinearForm(e.dtype(), m, 0);
-    }
-
     /** Decomposes an integer expression. */
     static LinearForm of(Expr e) {
+        TreeMap<Expr, Long> m = new TreeMap<>(ExprOrder.INSTANCE);
+        DType t = e.dtype();
+        long c = collect(e, 1, m);
+        // Coefficients add up modulo 2^64 on the way and are wrapped to the type once at the end:
+        // the same residues as wrapping after every step, one map instead of one per sub-sum.
+        m.replaceAll((term, k) -> norm(k, t));
+        m.values().removeIf(k -> k == 0);
+        return new LinearForm(t, m, norm(c, t));
+    }
+
+    /** Adds {@code k × e}'s terms to {@code m}; returns {@code k ×} its constant. */
+    private static long collect(Expr e, long k, TreeMap<Expr, Long> m) {
         return switch (e) {
-            case IntImm(long v, DType t) -> constant(v, t);
-            case Binary(BinaryOp op, Expr a, Expr b) when op == BinaryOp.ADD -> of(a).add(of(b));
-            case Binary(BinaryOp op, Expr a, Expr b) when op == BinaryOp.SUB -> of(a).sub(of(b));
+            case IntImm(long v, DType t) -> k * norm(v, t);
+            case Binary(BinaryOp op, Expr a, Expr b) when op == BinaryOp.ADD -> collect(a, k, m) + collect(b, k, m);
+            case Binary(BinaryOp op, Expr a, Expr b) when op == BinaryOp.SUB -> collect(a, k, m) + collect(b, -k, m);
             case Binary(BinaryOp op, Expr a, Expr b) when op == BinaryOp.MUL -> {
-                LinearForm fa = of(a);
                 LinearForm fb = of(b);
                 if (fb.isConstant()) {
-                    yield fa.scale(fb.constant);
+                    yield collect(a, k * fb.constant, m);
                 }
+                LinearForm fa = of(a);
                 if (fa.isConstant()) {
-                    yield fb.scale(fa.constant);
+                    yield collect(b, k * fa.constant, m);
                 }
                 // A product of two non-constants is one term; order its factors (multiplication commutes).
-                yield term(ExprOrder.INSTANCE.compare(a, b) <= 0 ? e : new Binary(BinaryOp.MUL, b, a));
+                m.merge(ExprOrder.INSTANCE.compare(a, b) <= 0 ? e : new Binary(BinaryOp.MUL, b, a), k, Long::sum);
+                yield 0;
             }
-            case Unary(UnaryOp op, Expr a) when op == UnaryOp.NEG -> of(a).neg();
-            default -> term(e);
+            case Unary(UnaryOp op, Expr a) when op == UnaryOp.NEG -> collect(a, -k, m);
+            default -> {
+                m.merge(e, k, Long::sum);
+                yield 0;
+            }
         };
     }
 
@@ -73,16 +83,6 @@ record LinearForm(DType dtype, SortedMap<Expr, Long> terms, long constant) {
 
     LinearForm sub(LinearForm o) {
         return combine(o, -1);
-    }
-
-    LinearForm neg() {
-        return scale(-1);
-    }
-
-    LinearForm scale(long k) {
-        TreeMap<Expr, Long> m = new TreeMap<>(ExprOrder.INSTANCE);
-        terms.forEach((t, c) -> put(m, t, c * k));
-        return new LinearForm(dtype, m, norm(constant * k, dtype));
     }
 
     private LinearForm combine(LinearForm o, long sign) {

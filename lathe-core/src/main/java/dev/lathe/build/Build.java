@@ -45,9 +45,12 @@ public final class Build {
 
     /** The loop nest of a scheduled DAG, checked. */
     public static PrimFunc lower(State schedule, String name) {
-        PrimFunc f = ScheduleLowering.lower(schedule, name);
-        BoundVarCheck.check(f);
-        return f;
+        PrimFunc f = RecentLowerings.current().lower(schedule, s -> {
+            PrimFunc lowered = ScheduleLowering.lower(s, name);
+            BoundVarCheck.check(lowered);
+            return lowered;
+        });
+        return f.name().equals(name) ? f : new PrimFunc(name, f.params(), f.sizeVars(), f.body());
     }
 
     /** The loop nest of the DAG under the default schedule, checked. */

@@ -16,6 +16,7 @@ import dev.lathe.tir.Stmt;
 import dev.lathe.tir.Store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,7 @@ final class Simplify {
 
     /** Simplifies every expression of a loop nest with the ranges of the loops around it. */
     static Stmt stmt(Stmt s) {
-        return walk(s, new Analyzer());
+        return walk(s, new Analyzer(), Map.of());
     }
 
     /**
@@ -68,14 +69,21 @@ final class Simplify {
         });
     }
 
-    private static Stmt walk(Stmt s, Analyzer a) {
+    /**
+     * Walks a statement whose variables in {@code unit} (of enclosing loops of one iteration) stand
+     * for the loops' single values: each expression gets them substituted as it is simplified, where
+     * substituting into the whole body at each such loop would rebuild the body once per loop.
+     */
+    private static Stmt walk(Stmt s, Analyzer a, Map<Var, Expr> unit) {
         return switch (s) {
             case For f -> {
-                Expr min = simplify(a, f.min());
-                Expr extent = simplify(a, f.extent());
+                Expr min = simplify(a, f.min(), unit);
+                Expr extent = simplify(a, f.extent(), unit);
                 if (extent instanceof IntImm e && e.value() == 1) {
                     a.bind(f.var(), new Range(min, extent));
-                    Stmt body = walk(dev.lathe.tir.Stmts.substitute(f.body(), Map.of(f.var(), min)), a);
+                    Map<Var, Expr> inner = new HashMap<>(unit);
+                    inner.put(f.var(), min);
+                    Stmt body = walk(f.body(), a, inner);
                     a.unbind(f.var());
                     yield body;
                 }
@@ -83,27 +91,34 @@ final class Simplify {
                     yield Seq.of();
                 }
                 a.bind(f.var(), new Range(min, extent));
-                Stmt body = walk(f.body(), a);
+                Stmt body = walk(f.body(), a, unit);
                 a.unbind(f.var());
                 yield new For(f.var(), min, extent, f.kind(), body);
             }
-            case Store st -> new Store(st.tensor(), st.indices().stream().map(x -> simplify(a, x)).toList(), simplify(a, st.value()));
-            case Allocate al -> new Allocate(al.tensor(), al.extents().stream().map(x -> simplify(a, x)).toList(), walk(al.body(), a));
+            case Store st -> new Store(st.tensor(), st.indices().stream().map(x -> simplify(a, x, unit)).toList(),
+                    simplify(a, st.value(), unit));
+            case Allocate al -> new Allocate(al.tensor(), al.extents().stream().map(x -> simplify(a, x, unit)).toList(),
+                    walk(al.body(), a, unit));
             case Seq q -> {
                 List<Stmt> out = new ArrayList<>();
                 for (Stmt x : q.stmts()) {
-                    out.add(walk(x, a));
+                    out.add(walk(x, a, unit));
                 }
                 yield Seq.of(out);
             }
             case IfThenElse i -> {
-                Expr c = simplify(a, i.cond());
+                Expr c = simplify(a, i.cond(), unit);
                 if (c instanceof IntImm b) {
-                    yield b.value() != 0 ? walk(i.then(), a) : i.otherwise().map(o -> walk(o, a)).orElse(Seq.of());
+                    yield b.value() != 0 ? walk(i.then(), a, unit)
+                            : i.otherwise().map(o -> walk(o, a, unit)).orElse(Seq.of());
                 }
-                yield new IfThenElse(c, walk(i.then(), a), i.otherwise().map(o -> walk(o, a)));
+                yield new IfThenElse(c, walk(i.then(), a, unit), i.otherwise().map(o -> walk(o, a, unit)));
             }
-            case LetStmt l -> new LetStmt(l.var(), simplify(a, l.value()), walk(l.body(), a));
+            case LetStmt l -> new LetStmt(l.var(), simplify(a, l.value(), unit), walk(l.body(), a, unit));
         };
+    }
+
+    private static Expr simplify(Analyzer a, Expr e, Map<Var, Expr> unit) {
+        return simplify(a, dev.lathe.ir.Exprs.substitute(e, unit));
     }
 }

@@ -9,6 +9,7 @@ import dev.lathe.schedule.State;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -78,9 +79,19 @@ public final class EvolutionarySearch {
         ANNOTATION_STYLE
     }
 
+    /** Programs whose features are remembered, the least recently used forgotten first. */
+    static final int FEATURE_MEMO_SIZE = 4096;
+
     private final SearchTask task;
     private final SketchPolicy policy;
     private final Options options;
+    private final Map<String, float[][]> featureMemo = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, float[][]> eldest) {
+                    return size() > FEATURE_MEMO_SIZE;
+                }
+            });
 
     public EvolutionarySearch(SearchTask task, SketchPolicy policy, Options options) {
         this.task = task;
@@ -129,7 +140,7 @@ public final class EvolutionarySearch {
                     return Optional.empty();
                 }
                 Genotype full = new Genotype(g.sketch(), g.tiles(), Map.of(StaticMode.STYLE, 1));
-                return Optional.of(new Candidate(full, s, key(s), FeatureExtractor.extract(s).rows()));
+                return Optional.of(candidate(full, s));
             } catch (RuntimeException invalid) {
                 return Optional.empty();
             }
@@ -139,11 +150,29 @@ public final class EvolutionarySearch {
             // decoding deterministic for genotypes that lack some.
             RandomAnnotation.Annotated a = RandomAnnotation.annotate(sketch, g.tiles(), g.choices(), new Random(g.hashCode()));
             Genotype full = new Genotype(g.sketch(), g.tiles(), a.choices());
-            float[][] f = FeatureExtractor.extract(a.state()).rows();
-            return Optional.of(new Candidate(full, a.state(), key(a.state()), f));
+            return Optional.of(candidate(full, a.state()));
         } catch (RuntimeException invalid) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The candidate of a decoded program. Evolution reaches the same program again and again (a
+     * mutation undone, a crossover of like parents), and the key names the program exactly, so its
+     * features are extracted (which lowers it) once; each candidate gets its own copy of the rows.
+     */
+    private Candidate candidate(Genotype full, State s) {
+        String key = key(s);
+        float[][] rows = featureMemo.computeIfAbsent(key, k -> FeatureExtractor.extract(s).rows());
+        return new Candidate(full, s, key, copy(rows));
+    }
+
+    private static float[][] copy(float[][] rows) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rows[i].clone();
+        }
+        return out;
     }
 
     /**

@@ -86,6 +86,21 @@ class EvolutionarySearchTest {
     }
 
     @Test
+    void aProgramDecodedAgainHasTheSameFeaturesInRowsOfItsOwn() {
+        Random rng = new Random(9);
+        EvolutionarySearch es = search("conv2d", rng);
+        for (int i = 0; i < 10; i++) {
+            Candidate c = es.random(rng).orElseThrow();
+            Candidate again = es.decode(c.genotype()).orElseThrow();
+            float[][] fresh = dev.lathe.autoschedule.feature.FeatureExtractor.extract(c.state()).rows();
+            assertTrue(java.util.Arrays.deepEquals(fresh, c.features()));
+            assertTrue(java.util.Arrays.deepEquals(fresh, again.features()));
+            again.features()[0][0] += 1;
+            assertTrue(java.util.Arrays.deepEquals(fresh, es.decode(c.genotype()).orElseThrow().features()));
+        }
+    }
+
+    @Test
     void mutationsOfEveryKindApply() {
         Random rng = new Random(3);
         Map<Mutation, Integer> applied = new EnumMap<>(Mutation.class);
