@@ -27,7 +27,7 @@ import java.util.Random;
  * block, sequence 128, hidden 768), generated from a fixed seed. Per model: Lathe under the static
  * mode, Lathe after tuning the network's kernels with {@code trials} measured trials shared among them
  * (continuing {@code <recordsDir>/<model>.jsonl}), and ONNX Runtime on the same model file with the
- * same thread count, all in this process, timed in turn; medians. Lathe compiles the network as
+ * same thread count, all in this process, timed in blocks of runs (each after 2 warm-up runs); medians. Lathe compiles the network as
  * {@link NetworkCompiler} does by default: graph passes, fused groups, one kernel per distinct group.
  */
 public final class NetworkBench {
@@ -56,7 +56,7 @@ public final class NetworkBench {
                     + threads);
         }
         out.printf("whole networks, %d thread(s), %d tuning trials per network; end-to-end latency in ms, "
-                + "timed in turn, median of %d%n", threads, trials, repeats);
+                + "timed in blocks, median of %d%n", threads, trials, repeats);
         out.println("| network | kernel calls | tuned tasks | static (ms) | tuned (ms) | tuning wall (s) | ONNX Runtime (ms) "
                 + "| ORT / static | ORT / tuned | max abs diff vs ORT |");
         out.println("|---|---|---|---|---|---|---|---|---|---|");
@@ -82,7 +82,9 @@ public final class NetworkBench {
                     runs.add(() -> t.run(in));
                 }
                 runs.add(() -> ort.run(in.get(n.input())));
-                double[][] t = Timer.interleaved(repeats, runs.toArray(Runnable[]::new));
+                // In blocks, not interleaved run by run: after a run, OpenMP's and ONNX Runtime's worker
+                // threads spin for a while, and on two cores they would slow the other runtime's next run.
+                double[][] t = runs.stream().map(r -> Timer.time(r, 2, repeats)).toArray(double[][]::new);
                 double ms = Timer.median(t[0]) * 1e3;
                 double mt = tuned == null ? Double.NaN : Timer.median(t[1]) * 1e3;
                 double mo = Timer.median(t[t.length - 1]) * 1e3;
