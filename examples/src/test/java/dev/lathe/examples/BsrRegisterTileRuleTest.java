@@ -1,5 +1,6 @@
 package dev.lathe.examples;
 
+import dev.lathe.autoschedule.RandomAnnotation;
 import dev.lathe.autoschedule.Sketch;
 import dev.lathe.autoschedule.SketchPolicy;
 import dev.lathe.autoschedule.SketchRule;
@@ -43,6 +44,28 @@ class BsrRegisterTileRuleTest {
             vectorized |= p.stage(p.stageIndex("C.local")).leafIters().getLast().annotation() == IterAnnotation.VECTORIZE;
         }
         assertTrue(vectorized || programs.size() < 4, "the accumulator's columns are vectorized in some program");
+    }
+
+    @Test
+    void theSearchTunesTheRulesTileSizesAndEveryChoiceIsCorrect() {
+        BsrMatrix a = BsrMatrix.random(32, 24, 16, 1, 0.5, new Random(7));
+        BsrMatmulSchedule.Declared d = BsrMatmulSchedule.declare(32, 24, 48, 16, 1, a.nnzBlocks());
+        Map<Tensor, NDArray> given = new HashMap<>(Map.of(d.a().data(), a.dataArray(), d.a().indices(), a.indicesArray(),
+                d.a().indptr(), a.indptrArray()));
+        SearchTask task = new SearchTask(d.dag(), Target.host(), 1, given);
+        Sketch sketch = new SketchPolicy(task, List.of(BsrRegisterTileRule.of("C", 16))).sketches().getFirst();
+        // Two tunable tiles: the rows of a block (16) and the columns (48).
+        assertEquals(List.of(new Sketch.Tile(16, 2), new Sketch.Tile(48, 2)), sketch.tiles());
+        long[][][] choices = {{{4, 4}, {3, 16}}, {{1, 16}, {1, 48}}, {{16, 1}, {48, 1}}, {{8, 2}, {6, 8}}};
+        for (long[][] tiles : choices) {
+            State p = RandomAnnotation.annotate(sketch, tiles, Map.of(), new Random(1)).state();
+            int local = p.stageIndex("C.local");
+            // The accumulator's tile: rt rows (unrolled) by nt columns.
+            assertEquals(tiles[0][1], dev.lathe.schedule.Extents.constant(p.stage(local),
+                    p.stage(local).leaf("i.1").id()), java.util.Arrays.deepToString(tiles));
+            assertEquals(IterAnnotation.UNROLL, p.stage(local).leaf("i.1").annotation());
+            ScheduleCheck.matchesReference(p, given);
+        }
     }
 
     @Test

@@ -215,7 +215,7 @@ public final class AutoTuner implements AutoCloseable {
             return 0;
         }
         List<MeasureInput> inputs = batch.stream().map(c -> new MeasureInput(task, c.state())).toList();
-        List<MeasureResult> results = measurer.measure(inputs);
+        List<MeasureResult> results = measurer.measure(inputs, slowSeconds());
         double[] tps = new double[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             MeasureResult r = results.get(i);
@@ -296,6 +296,20 @@ public final class AutoTuner implements AutoCloseable {
     }
 
     /** Seconds of the fastest program; +∞ before any success. */
+    /**
+     * Candidates slower than this (on their first run) are not timed in full: {@link #SLOW_FACTOR}
+     * times the best so far, but never under {@link #SLOW_FLOOR_SECONDS}, so that a short kernel's
+     * first call (thread pool start, page faults) never passes for a slow program.
+     */
+    double slowSeconds() {
+        return Double.isFinite(bestSeconds) ? Math.max(SLOW_FLOOR_SECONDS, SLOW_FACTOR * bestSeconds) : 0;
+    }
+
+    /** How many times slower than the best a program is when its first run is all the search needs. */
+    static final double SLOW_FACTOR = 10;
+    /** The shortest first run that may end a candidate's timing. */
+    static final double SLOW_FLOOR_SECONDS = 0.1;
+
     public double bestSeconds() {
         return bestSeconds;
     }

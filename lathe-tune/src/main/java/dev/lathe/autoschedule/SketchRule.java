@@ -5,7 +5,6 @@ import dev.lathe.schedule.ScheduleException;
 import dev.lathe.schedule.State;
 import dev.lathe.schedule.Step;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -37,24 +36,26 @@ public interface SketchRule {
      * this rule and the step.
      */
     static SketchRule of(String name, BiPredicate<State, Integer> when, BiFunction<State, Integer, State> apply) {
-        return new Custom(name, when, (s, i) -> {
-            State out = apply.apply(s, i);
-            if (out.original() != s.original() || out.steps().size() < s.steps().size()
-                    || !out.steps().subList(0, s.steps().size()).equals(s.steps())) {
-                throw new SketchRuleException(name, s.stage(i).name(), null,
-                        "it must extend the state it was given (same DAG, same steps first)");
-            }
-            return out.steps().subList(s.steps().size(), out.steps().size());
-        });
+        return new Custom(name, when, (b, i) -> b.then(s -> apply.apply(s, i)));
     }
 
     /** A user rule given as the steps to add; a step a primitive rejects is reported by the rule's name. */
     static SketchRule ofSteps(String name, BiPredicate<State, Integer> when, BiFunction<State, Integer, List<Step>> steps) {
-        return new Custom(name, when, steps);
+        return new Custom(name, when, (b, i) -> b.steps(steps.apply(b.state(), i)));
     }
 
-    /** A user rule; see {@link #of}. */
-    record Custom(String name, BiPredicate<State, Integer> when, BiFunction<State, Integer, List<Step>> steps)
+    /**
+     * A user rule whose splits the search may tune: {@code build} extends the sketch through a
+     * {@link SketchBuilder}, with fixed steps ({@code then}, {@code steps}) and tunable tiles
+     * ({@code tile}, {@code splitBy}). Validity is checked as for {@link #of}.
+     */
+    static SketchRule tiled(String name, BiPredicate<State, Integer> when,
+                            BiFunction<SketchBuilder, Integer, SketchBuilder> build) {
+        return new Custom(name, when, build);
+    }
+
+    /** A user rule; see {@link #of} and {@link #tiled}. */
+    record Custom(String name, BiPredicate<State, Integer> when, BiFunction<SketchBuilder, Integer, SketchBuilder> build)
             implements SketchRule {
         @Override
         public Condition condition(Sketch sketch, int stage, DagAnalysis analysis) {
@@ -63,27 +64,23 @@ public interface SketchRule {
 
         @Override
         public List<Result> apply(Sketch sketch, int stage, DagAnalysis analysis) {
-            State s = sketch.state();
-            String stageName = s.stage(stage).name();
-            List<Step> added;
+            String stageName = sketch.state().stage(stage).name();
+            SketchBuilder built;
             try {
-                added = steps.apply(s, stage);
+                built = build.apply(SketchBuilder.of(sketch), stage);
+            } catch (SketchBuilder.StepRejected e) {
+                throw new SketchRuleException(name, stageName, e.step(), e.getMessage());
             } catch (ScheduleException e) {
                 throw new SketchRuleException(name, stageName, null, e.getMessage());
             }
-            int before = s.stages().size();
-            for (Step step : added) {
-                try {
-                    s = s.apply(step);
-                } catch (ScheduleException e) {
-                    throw new SketchRuleException(name, stageName, step, e.getMessage());
-                }
+            if (built == null || !built.extendsSketch(sketch)) {
+                throw new SketchRuleException(name, stageName, null,
+                        "it must return the builder it was given, extended (not a new one, not null)");
             }
+            State s = built.state();
             checkLowers(s, sketch.state().steps().size(), stageName);
-            List<String> rules = new ArrayList<>(sketch.rules());
-            rules.add(name);
-            Sketch out = new Sketch(s, sketch.tiles(), sketch.slots(), rules);
-            return List.of(new Result(out, stage - 1 + (s.stages().size() - before)));
+            int before = sketch.state().stages().size();
+            return List.of(new Result(built.toSketch(name), stage - 1 + (s.stages().size() - before)));
         }
 
         /** Lowers the state; on failure finds the first added step after which lowering fails. */

@@ -36,6 +36,11 @@ public final class LocalMeasurer implements Measurer {
     }
 
     @Override
+    public List<MeasureResult> measure(List<MeasureInput> inputs, double slowSeconds) {
+        return runner.run(inputs, builder.build(inputs), slowSeconds);
+    }
+
+    @Override
     public void close() {
         runner.close();
         builder.close();

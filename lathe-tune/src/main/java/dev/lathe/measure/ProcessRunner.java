@@ -92,6 +92,14 @@ public final class ProcessRunner implements AutoCloseable {
 
     /** Runs every built candidate (failed builds are passed through); results in input order. */
     public List<MeasureResult> run(List<MeasureInput> inputs, List<BuildResult> builds) {
+        return run(inputs, builds, 0);
+    }
+
+    /**
+     * {@link #run(List, List)}; a candidate whose first (checked) run takes longer than
+     * {@code slowSeconds} (when > 0) gets that run's time as its only cost, without the repeats.
+     */
+    public List<MeasureResult> run(List<MeasureInput> inputs, List<BuildResult> builds, double slowSeconds) {
         if (inputs.size() != builds.size()) {
             throw new IllegalArgumentException(inputs.size() + " inputs but " + builds.size() + " build results");
         }
@@ -103,7 +111,7 @@ public final class ProcessRunner implements AutoCloseable {
                 continue;
             }
             long t0 = System.nanoTime();
-            Answer a = runOne(inputs.get(i).task(), b.kernel());
+            Answer a = runOne(inputs.get(i).task(), b.kernel(), slowSeconds);
             double runSeconds = (System.nanoTime() - t0) / 1e9;
             out.add(new MeasureResult(a.costs, a.error, a.message, b.seconds(), runSeconds, System.currentTimeMillis()));
         }
@@ -116,7 +124,7 @@ public final class ProcessRunner implements AutoCloseable {
         }
     }
 
-    private Answer runOne(SearchTask task, BuildResult.Kernel kernel) {
+    private Answer runOne(SearchTask task, BuildResult.Kernel kernel, double slowSeconds) {
         TaskFiles files;
         try {
             files = files(task);
@@ -137,6 +145,7 @@ public final class ProcessRunner implements AutoCloseable {
         req.put("number", options.number());
         req.put("repeat", options.repeat());
         req.put("minRepeatMs", options.minRepeatMs());
+        req.put("slowSeconds", Math.max(0, slowSeconds));
         req.put("flushBytes", options.flushCache() ? 2 * Math.max(task.target().l3Bytes(), 8L << 20) : 0);
         return send(req, options.timeoutSeconds());
     }

@@ -38,9 +38,10 @@ import java.util.Map;
  *
  * <p>Request: {@code {"id", "op": "run"|"reference", "library", "entry", "name", "threads",
  * "params": [{"name", "dtype", "shape", "output", "file"}], "checkedSites", "number", "repeat",
- * "minRepeatMs", "flushBytes", "check"}}: {@code file} is the .npy of an input's values or of an
+ * "minRepeatMs", "slowSeconds", "flushBytes", "check"}}: {@code file} is the .npy of an input's values or of an
  * output's expected values (null: not checked); for {@code "reference"} it is where the output
- * is written. Answer: {@code {"id", "error", "message", "costs"}}.
+ * is written; a first run longer than {@code slowSeconds} (when > 0) is the only cost reported.
+ * Answer: {@code {"id", "error", "message", "costs"}}.
  */
 public final class Worker {
     static final int GUARD_BYTES = 4096;
@@ -154,9 +155,11 @@ public final class Worker {
             Module.BoundCall kernel = m.bind(call);
 
             // The first run: warms up, and its outputs are checked.
+            long first0 = System.nanoTime();
             if (!run(kernel, answer)) {
                 return;
             }
+            double firstSeconds = (System.nanoTime() - first0) / 1e9;
             if (!intact(args, params, originals, answer)) {
                 return;
             }
@@ -181,6 +184,18 @@ public final class Worker {
                         }
                     }
                 }
+            }
+
+            // A program far slower than the search's best is reported by its first run alone: the
+            // repeats would cost seconds to learn only that it is slow.
+            double slowSeconds = req.path("slowSeconds").asDouble(0);
+            if (slowSeconds > 0 && firstSeconds > slowSeconds) {
+                if (!intact(args, params, originals, answer)) {
+                    return;
+                }
+                answer.put("error", ErrorKind.NONE.name());
+                answer.putArray("costs").add(firstSeconds);
+                return;
             }
 
             // Warm up this JVM's call path (interpreted at first) on short kernels: up to WARMUP_CALLS or WARMUP_MS.

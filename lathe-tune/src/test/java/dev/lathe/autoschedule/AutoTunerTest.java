@@ -60,6 +60,21 @@ class AutoTunerTest {
     }
 
     @Test
+    void programsFarSlowerThanTheBestAreNotTimedInFull() {
+        FakeMeasurer m = new FakeMeasurer(in -> 0.05);
+        try (AutoTuner t = new AutoTuner(SearchTask.of(Dags.matmul(8, 8, 8)), m, new RandomCostModel(1), options(1))) {
+            t.tune(8, 4);
+        }
+        // No bound before anything is measured; then ten times the best (0.5 s), not under the 0.1 s floor.
+        assertEquals(List.of(0.0, 0.5), m.slowBounds);
+        FakeMeasurer fast = new FakeMeasurer(in -> 1e-5);
+        try (AutoTuner t = new AutoTuner(SearchTask.of(Dags.matmul(8, 8, 8)), fast, new RandomCostModel(1), options(1))) {
+            t.tune(8, 4);
+        }
+        assertEquals(List.of(0.0, AutoTuner.SLOW_FLOOR_SECONDS), fast.slowBounds);
+    }
+
+    @Test
     void resumeIgnoresRecordsOfOtherTasks(@TempDir Path dir) {
         Path records = dir.resolve("t.jsonl");
         try (AutoTuner t = new AutoTuner(SearchTask.of(Dags.matmul(8, 8, 8)), FakeMeasurer.rewardingInnerTile(2),

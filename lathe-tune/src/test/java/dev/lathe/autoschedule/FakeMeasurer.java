@@ -18,6 +18,8 @@ final class FakeMeasurer implements Measurer {
     final List<dev.lathe.schedule.State> states = new ArrayList<>();
     private final ToDoubleFunction<MeasureInput> cost;
     Runnable beforeMeasure = () -> { };
+    /** The slow-candidate bound passed with each batch. */
+    final List<Double> slowBounds = new ArrayList<>();
 
     FakeMeasurer(ToDoubleFunction<MeasureInput> cost) {
         this.cost = cost;
@@ -52,6 +54,12 @@ final class FakeMeasurer implements Measurer {
             out.add(new MeasureResult(List.of(c), ErrorKind.NONE, "", 0, c, System.currentTimeMillis()));
         }
         return out;
+    }
+
+    @Override
+    public List<MeasureResult> measure(List<MeasureInput> inputs, double slowSeconds) {
+        slowBounds.add(slowSeconds);
+        return measure(inputs);
     }
 
     @Override

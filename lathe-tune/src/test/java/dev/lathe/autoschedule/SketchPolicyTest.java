@@ -137,6 +137,42 @@ class SketchPolicyTest {
     }
 
     @Test
+    void aTiledCustomRuleDeclaresTunableTilesThatEveryFillKeepsInStep() {
+        SketchRule rule = SketchRule.tiled("tiled-rows",
+                (s, i) -> s.stage(i).name().equals("C"),
+                (b, i) -> b.then(s -> s.cacheWrite("C", "local"))
+                        .tile("rows", "C", "i", 2)
+                        .then(s -> s.computeAt("C.local", "C", "i.0"))
+                        .splitBy("C.local", "i", "rows", 1));
+        ComputeDag dag = Dags.matmul(12, 8, 4);
+        Sketch sketch = new SketchPolicy(dag, List.of(rule)).sketches().getFirst();
+        assertEquals(List.of(new Sketch.Tile(12, 2)), sketch.tiles());
+        for (long[] rows : new long[][] {{1, 12}, {3, 4}, {12, 1}}) {
+            State p = sketch.fill(new long[][] {rows});
+            int local = p.stageIndex("C.local");
+            assertEquals(rows[1], dev.lathe.schedule.Extents.constant(p.stage(local), p.stage(local).leaf("i.1").id()));
+            assertEquals(rows[0], dev.lathe.schedule.Extents.constant(p.stage(p.stageIndex("C")),
+                    p.stage(p.stageIndex("C")).leaf("i.0").id()));
+        }
+    }
+
+    @Test
+    void aTiledRuleThatCannotTileIsReportedWithItsName() {
+        SketchRule twice = SketchRule.tiled("twice", (s, i) -> s.stage(i).name().equals("C"),
+                (b, i) -> b.tile("t", "C", "i", 2).tile("t", "C", "j", 2));
+        SketchRuleException e = assertThrows(SketchRuleException.class,
+                () -> new SketchPolicy(Dags.matmul(8, 8, 8), List.of(twice)).sketches());
+        assertTrue(e.getMessage().contains("twice") && e.getMessage().contains("declared twice"), e.getMessage());
+        SketchRule unknown = SketchRule.tiled("unknown", (s, i) -> s.stage(i).name().equals("C"),
+                (b, i) -> b.splitBy("C", "i", "rows", 1));
+        SketchRuleException u = assertThrows(SketchRuleException.class,
+                () -> new SketchPolicy(Dags.matmul(8, 8, 8), List.of(unknown)).sketches());
+        assertTrue(u.getMessage().contains("no tile named 'rows'"), u.getMessage());
+        SketchRule fresh = SketchRule.tiled("fresh", (s, i) -> s.stage(i).name().equals("C"), (b, i) -> null);
+        assertThrows(SketchRuleException.class, () -> new SketchPolicy(Dags.matmul(8, 8, 8), List.of(fresh)).sketches());
+    }
+
+    @Test
     void degenerateDagsGetValidSchedules() {
         for (String kind : List.of("prod2", "scalar", "sum-row")) {
             Random rng = new Random(kind.hashCode());

@@ -70,6 +70,19 @@ class LocalMeasurerTest {
         }
     }
 
+    @Test
+    void aCandidateSlowerThanTheBoundIsReportedByItsCheckedFirstRunAlone() {
+        ComputeDag dag = Kernels.matmul(32);
+        SearchTask task = SearchTask.of(dag);
+        List<MeasureInput> in = List.of(new MeasureInput(task, Kernels.splitVectorize(dag)));
+        try (LocalMeasurer m = measurer(QUICK)) {
+            MeasureResult slow = m.measure(in, 1e-12).getFirst();
+            assertMeasured(slow, 1);
+            assertMeasured(m.measure(in, 60).getFirst(), 3);
+            assertMeasured(m.measure(in, 0).getFirst(), 3);
+        }
+    }
+
     /** The generated C of a candidate with {@code code} inserted at the start or the end of its entry function. */
     private static String mutate(State s, String atStart, String atEnd) {
         String src = LocalBuilder.source(s);
