@@ -22,12 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BsrRegisterTileRuleTest {
+    /** The real sparse structure bound to the product's placeholders. */
+    private static Map<Tensor, NDArray> structure(BsrMatrix a, BsrMatmulSchedule.Declared d) {
+        return new HashMap<>(Map.of(d.a().data(), a.dataArray(), d.a().indices(), a.indicesArray(),
+                d.a().indptr(), a.indptrArray()));
+    }
+
     @Test
     void theRuleMakesTheSketchAndEverySampledProgramIsCorrect() {
         BsrMatrix a = BsrMatrix.random(64, 48, 16, 1, 0.4, new Random(3));
         BsrMatmulSchedule.Declared d = BsrMatmulSchedule.declare(64, 48, 64, 16, 1, a.nnzBlocks());
-        Map<Tensor, NDArray> given = new HashMap<>(Map.of(d.a().data(), a.dataArray(), d.a().indices(), a.indicesArray(),
-                d.a().indptr(), a.indptrArray()));
+        Map<Tensor, NDArray> given = structure(a, d);
         SearchTask task = new SearchTask(d.dag(), Target.host(), 1, given);
         SketchRule rule = BsrRegisterTileRule.of("C", 16);
         SketchPolicy policy = new SketchPolicy(task, List.of(rule));
@@ -50,8 +55,7 @@ class BsrRegisterTileRuleTest {
     void theSearchTunesTheRulesTileSizesAndEveryChoiceIsCorrect() {
         BsrMatrix a = BsrMatrix.random(32, 24, 16, 1, 0.5, new Random(7));
         BsrMatmulSchedule.Declared d = BsrMatmulSchedule.declare(32, 24, 48, 16, 1, a.nnzBlocks());
-        Map<Tensor, NDArray> given = new HashMap<>(Map.of(d.a().data(), a.dataArray(), d.a().indices(), a.indicesArray(),
-                d.a().indptr(), a.indptrArray()));
+        Map<Tensor, NDArray> given = structure(a, d);
         SearchTask task = new SearchTask(d.dag(), Target.host(), 1, given);
         Sketch sketch = new SketchPolicy(task, List.of(BsrRegisterTileRule.of("C", 16))).sketches().getFirst();
         // Two tunable tiles: the rows of a block (16) and the columns (48).
