@@ -33,6 +33,8 @@ import java.util.Map;
  * static mode's seed program. GFLOP/s are effective: every row divides the sparse workload's
  * flops (2 per multiply-add of the stored values only) by its time, so a dense row's figure is the
  * rate at which it does the useful work. Ratios are each row's time over the tuned sparse time.
+ * Latencies are timed here, the kernels in turn; the last column is the best time the search itself
+ * measured in its worker process, to show how far the two timings agree on this shared machine.
  * Records continue {@code <recordsDir>/<id>.jsonl}: a run with a larger budget extends a smaller one.
  */
 public final class SparseTuneBench {
@@ -46,8 +48,9 @@ public final class SparseTuneBench {
         out.printf("sparse auto-scheduling, %d trials per tuned row, %d thread(s); kernels timed in turn, median of %d;%n"
                 + "GFLOP/s are effective (the sparse workload's non-zero multiply-adds only, for every row)%n",
                 trials, threads, repeats);
-        out.println("| workload | program | trials | latency (ms) | effective GFLOP/s | time / tuned sparse time |");
-        out.println("|---|---|---|---|---|---|");
+        out.println("| workload | program | trials | latency (ms) | effective GFLOP/s | time / tuned sparse time "
+                + "| search's own time (ms) |");
+        out.println("|---|---|---|---|---|---|---|");
         Map<String, AutoScheduler.Tuned> denseTuned = new HashMap<>();
         for (String id : ids) {
             Workloads.Workload w = Workloads.get(id);
@@ -67,9 +70,10 @@ public final class SparseTuneBench {
             double[][] t = Timer.interleaved(repeats, () -> untuned.call(sparseArgs), () -> tuned.module().call(sparseArgs),
                     () -> dense.module().call(denseArgs));
             double ref = Timer.median(t[1]);
-            row(out, id, "untuned default schedule", 0, Timer.median(t[0]), w.flops(), ref);
-            row(out, id, "tuned, default rules", tuned.trials(), ref, w.flops(), ref);
-            row(out, id, "dense " + denseId + ", tuned", dense.trials(), Timer.median(t[2]), w.flops(), ref);
+            row(out, id, "untuned default schedule", 0, Timer.median(t[0]), w.flops(), ref, Double.NaN);
+            row(out, id, "tuned, default rules", tuned.trials(), ref, w.flops(), ref, tuned.bestSeconds());
+            row(out, id, "dense " + denseId + ", tuned", dense.trials(), Timer.median(t[2]), w.flops(), ref,
+                    dense.bestSeconds());
         }
         if (ids.contains("S1")) {
             compareRules(trials, threads, recordsDir, repeats, out);
@@ -80,20 +84,21 @@ public final class SparseTuneBench {
     private static void compareRules(int trials, int threads, Path recordsDir, int repeats, PrintStream out) {
         Workloads.Workload w = Workloads.get("S1");
         SearchTask task = w.task().apply(threads);
-        Module byDefault = tuneWith(task, List.of(), w.flops(), trials, recordsDir.resolve("S1-rules-default.jsonl"));
-        Module byCustom = tuneWith(task, List.of(BsrRegisterTileRule.of("C", 16)), w.flops(), trials,
+        AutoScheduler.Tuned byDefault = tuneWith(task, List.of(), w.flops(), trials, recordsDir.resolve("S1-rules-default.jsonl"));
+        AutoScheduler.Tuned byCustom = tuneWith(task, List.of(BsrRegisterTileRule.of("C", 16)), w.flops(), trials,
                 recordsDir.resolve("S1-rules-custom.jsonl"));
-        byDefault.setThreads(threads);
-        byCustom.setThreads(threads);
+        byDefault.module().setThreads(threads);
+        byCustom.module().setThreads(threads);
         NDArray[] args = KernelTimer.arguments(task, 5).toArray(NDArray[]::new);
-        double[][] t = Timer.interleaved(repeats, () -> byDefault.call(args), () -> byCustom.call(args));
+        double[][] t = Timer.interleaved(repeats, () -> byDefault.module().call(args), () -> byCustom.module().call(args));
         double ref = Timer.median(t[0]);
-        row(out, "S1", "search, default rules only", trials, ref, w.flops(), ref);
-        row(out, "S1", "search, custom rule bsr-register-tile", trials, Timer.median(t[1]), w.flops(), ref);
+        row(out, "S1", "search, default rules only", byDefault.trials(), ref, w.flops(), ref, byDefault.bestSeconds());
+        row(out, "S1", "search, custom rule bsr-register-tile", byCustom.trials(), Timer.median(t[1]), w.flops(), ref,
+                byCustom.bestSeconds());
         out.println("(the last two rows: time / the default rules' time)");
     }
 
-    private static Module tuneWith(SearchTask task, List<SketchRule> rules, double flops, int trials, Path records) {
+    private static AutoScheduler.Tuned tuneWith(SearchTask task, List<SketchRule> rules, double flops, int trials, Path records) {
         try {
             Files.createDirectories(records.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -110,14 +115,17 @@ public final class SparseTuneBench {
                     tuner.tune(left, 16);
                 }
                 State best = tuner.bestState().orElseGet(() -> AutoScheduler.schedule(task.dag(), task.target()));
-                return Build.build(best, "tuned");
+                return new AutoScheduler.Tuned("S1", best, Build.build(best, "tuned"), tuner.bestSeconds(),
+                        tuner.trials() + tuner.resumed());
             }
         }
     }
 
+    /** {@code searched}: the best time the search measured in its worker (NaN for an untuned row). */
     private static void row(PrintStream out, String id, String program, int trials, double seconds, double flops,
-                            double ref) {
-        out.printf("| %s | %s | %s | %.3f | %.2f | %.2f |%n", id, program, trials == 0 ? "–" : String.valueOf(trials),
-                seconds * 1e3, flops / seconds / 1e9, seconds / ref);
+                            double ref, double searched) {
+        out.printf("| %s | %s | %s | %.3f | %.2f | %.2f | %s |%n", id, program, trials == 0 ? "–" : String.valueOf(trials),
+                seconds * 1e3, flops / seconds / 1e9, seconds / ref,
+                Double.isFinite(searched) ? String.format("%.3f", searched * 1e3) : "–");
     }
 }

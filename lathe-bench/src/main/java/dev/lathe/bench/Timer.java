@@ -22,14 +22,14 @@ public final class Timer {
     }
 
     /**
-     * Times the kernels in turn, repeat after repeat, after two warm-up calls of each: {@code [kernel][repeat]}
+     * Times the kernels in turn, repeat after repeat, after warming each up (see {@link #warmUp}): {@code [kernel][repeat]}
      * seconds, so that drifting machine load hits all of them alike.
      * Calls shorter than a millisecond are batched so each timed sample lasts about that long.
      */
     public static double[][] interleaved(int repeats, Runnable... kernels) {
         double once = Double.POSITIVE_INFINITY;
         for (Runnable k : kernels) {
-            once = Math.min(once, time(k, 2, 1)[0]);
+            once = Math.min(once, warmUp(k));
         }
         int batch = (int) Math.max(1, Math.min(1000, 1e-3 / Math.max(once, 1e-9)));
         double[][] t = new double[kernels.length][repeats];
@@ -45,6 +45,25 @@ public final class Timer {
         }
         return t;
     }
+
+    /**
+     * Calls {@code k} until it has run for {@link #WARM_UP_SECONDS} (at least twice, at most 200
+     * times) and returns its last call's seconds: the first calls of a kernel start the thread pool
+     * and fault its pages in, and on this shared machine a burst of earlier work (a compile, a
+     * tuning run) can leave the cores slow for tens of milliseconds.
+     */
+    static double warmUp(Runnable k) {
+        double spent = 0;
+        double last = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < 200 && (i < 2 || spent < WARM_UP_SECONDS); i++) {
+            last = time(k, 0, 1)[0];
+            spent += last;
+        }
+        return last;
+    }
+
+    /** How long each kernel runs before it is timed. */
+    static final double WARM_UP_SECONDS = 0.05;
 
     /** The largest absolute difference between two arrays of the same size. */
     public static double maxDiff(dev.lathe.runtime.NDArray x, dev.lathe.runtime.NDArray y) {

@@ -295,7 +295,6 @@ public final class AutoTuner implements AutoCloseable {
         return Optional.ofNullable(bestState);
     }
 
-    /** Seconds of the fastest program; +∞ before any success. */
     /**
      * Candidates slower than this (on their first run) are not timed in full: {@link #SLOW_FACTOR}
      * times the best so far, but never under {@link #SLOW_FLOOR_SECONDS}, so that a short kernel's
@@ -310,6 +309,7 @@ public final class AutoTuner implements AutoCloseable {
     /** The shortest first run that may end a candidate's timing. */
     static final double SLOW_FLOOR_SECONDS = 0.1;
 
+    /** Seconds of the fastest program; +∞ before any success. */
     public double bestSeconds() {
         return bestSeconds;
     }
