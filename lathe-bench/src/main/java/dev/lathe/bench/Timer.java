@@ -24,14 +24,17 @@ public final class Timer {
     /**
      * Times the kernels in turn, repeat after repeat, after warming each up (see {@link #warmUp}): {@code [kernel][repeat]}
      * seconds, so that drifting machine load hits all of them alike.
-     * Calls shorter than a millisecond are batched so each timed sample lasts about that long.
+     * Calls shorter than {@link #SAMPLE_SECONDS} are batched, back to back, so that each timed sample
+     * lasts about that long: a sample of one or two short calls after another kernel's run also
+     * times the waking of the thread pool, which made sub-millisecond parallel kernels look up to
+     * twice as slow here as in the measuring worker (which times back-to-back runs of 20 ms).
      */
     public static double[][] interleaved(int repeats, Runnable... kernels) {
         double once = Double.POSITIVE_INFINITY;
         for (Runnable k : kernels) {
             once = Math.min(once, warmUp(k));
         }
-        int batch = (int) Math.max(1, Math.min(1000, 1e-3 / Math.max(once, 1e-9)));
+        int batch = (int) Math.max(1, Math.min(100_000, SAMPLE_SECONDS / Math.max(once, 1e-9)));
         double[][] t = new double[kernels.length][repeats];
         for (int r = 0; r < repeats; r++) {
             for (int k = 0; k < kernels.length; k++) {
@@ -61,6 +64,9 @@ public final class Timer {
         }
         return last;
     }
+
+    /** How long one timed sample of a kernel lasts at least (short calls are batched). */
+    static final double SAMPLE_SECONDS = 0.01;
 
     /** How long each kernel runs before it is timed. */
     static final double WARM_UP_SECONDS = 0.05;

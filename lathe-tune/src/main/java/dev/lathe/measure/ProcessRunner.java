@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * Runs built candidates one at a time in a separate worker JVM ({@link Worker}, started with
  * this JVM's java binary and class path), kept alive across candidates. A candidate that kills
  * the worker (a segfault) is RUNTIME_ERROR with the signal, one that runs past
- * {@link RunOptions#timeoutSeconds()} is RUN_TIMEOUT (the worker is killed); the next candidate
+ * {@link RunOptions#timeoutSeconds()} (or the shorter deadline that a slow bound gives, see
+ * {@link #deadlineSeconds}) is RUN_TIMEOUT (the worker is killed); the next candidate
  * gets a fresh worker. Inputs are written once per task as .npy files in a temporary
  * directory: the task inputs (real index arrays) as given, every other input random (seeded).
  * Not thread-safe: one caller at a time.
@@ -147,8 +148,36 @@ public final class ProcessRunner implements AutoCloseable {
         req.put("minRepeatMs", options.minRepeatMs());
         req.put("slowSeconds", Math.max(0, slowSeconds));
         req.put("flushBytes", options.flushCache() ? 2 * Math.max(task.target().l3Bytes(), 8L << 20) : 0);
-        return send(req, options.timeoutSeconds());
+        double limit = deadlineSeconds(options, slowSeconds);
+        Answer a = send(req, limit);
+        if (a.error == ErrorKind.RUN_TIMEOUT && limit < options.timeoutSeconds()) {
+            return Answer.failed(ErrorKind.RUN_TIMEOUT, a.message + " (shorter than the " + options.timeoutSeconds()
+                    + " s timeout: programs whose first run takes over " + slowSeconds + " s are not timed in full)");
+        }
+        return a;
     }
+
+    /**
+     * How long a candidate may take before its worker is killed: {@link RunOptions#timeoutSeconds()},
+     * or less when a slow bound is given. A candidate under the bound runs about 2 + repeat times
+     * (first, warm-up, repeats of at least minRepeatMs, each after a cache flush); one over it is cut
+     * after its first run, so a first run that does not end long after the bound is a program
+     * thousands of times slower than the best, and waiting the full timeout for it (a worker
+     * restart follows either way) cost searches on convolutions a quarter of their time.
+     */
+    static double deadlineSeconds(RunOptions options, double slowSeconds) {
+        if (!(slowSeconds > 0)) {
+            return options.timeoutSeconds();
+        }
+        double perRepeat = Math.max(slowSeconds, 3 * options.minRepeatMs() / 1e3) + FLUSH_ALLOWANCE_SECONDS;
+        double expected = 2 * slowSeconds + options.repeat() * perRepeat;
+        return Math.min(options.timeoutSeconds(), DEADLINE_FLOOR_SECONDS + expected);
+    }
+
+    /** Added to a slow bound's deadline: loading the kernel and its inputs, the check, JIT warm-up. */
+    static final double DEADLINE_FLOOR_SECONDS = 2;
+    /** A cache flush (a fill of twice the L3) before each repeat. */
+    static final double FLUSH_ALLOWANCE_SECONDS = 0.05;
 
     private ObjectNode request(String op, SearchTask task, BuildResult.Kernel kernel, Map<String, Path> inputs,
                                Map<String, Path> outputs) {

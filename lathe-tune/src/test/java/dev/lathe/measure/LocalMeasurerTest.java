@@ -83,6 +83,26 @@ class LocalMeasurerTest {
         }
     }
 
+    @Test
+    void aSlowBoundShortensTheDeadlineOfAHangingCandidate() {
+        assertEquals(10, ProcessRunner.deadlineSeconds(QUICK, 0));
+        assertEquals(2 + 2 * 0.1 + 3 * (0.1 + 0.05), ProcessRunner.deadlineSeconds(QUICK, 0.1), 1e-9);
+        assertEquals(10, ProcessRunner.deadlineSeconds(QUICK, 5), "never beyond the timeout");
+
+        ComputeDag dag = Kernels.matmul(16);
+        SearchTask task = SearchTask.of(dag);
+        State s = Kernels.splitVectorize(dag);
+        MeasureInput in = new MeasureInput(task, s);
+        BuildResult hang = builder.buildSource(in, mutate(s, "  for (;;) { __asm__ volatile(\"\"); }", ""));
+        BuildResult good = builder.build(in);
+        try (ProcessRunner runner = new ProcessRunner(QUICK.withTimeoutSeconds(120), builder)) {
+            List<MeasureResult> rs = runner.run(List.of(in, in), List.of(hang, good), 0.01);
+            assertEquals(ErrorKind.RUN_TIMEOUT, rs.getFirst().error(), rs.getFirst().message());
+            assertTrue(rs.getFirst().message().contains("shorter than the 120.0 s timeout"), rs.getFirst().message());
+            assertMeasured(rs.get(1), 3);
+        }
+    }
+
     /** The generated C of a candidate with {@code code} inserted at the start or the end of its entry function. */
     private static String mutate(State s, String atStart, String atEnd) {
         String src = LocalBuilder.source(s);
