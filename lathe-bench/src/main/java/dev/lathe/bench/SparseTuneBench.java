@@ -67,8 +67,9 @@ public final class SparseTuneBench {
             dense.module().setThreads(threads);
             NDArray[] sparseArgs = KernelTimer.arguments(task, 5).toArray(NDArray[]::new);
             NDArray[] denseArgs = KernelTimer.arguments(denseTask, 5).toArray(NDArray[]::new);
-            double[][] t = Timer.interleaved(repeats, () -> untuned.call(sparseArgs), () -> tuned.module().call(sparseArgs),
-                    () -> dense.module().call(denseArgs));
+            // Bound calls, as the measuring worker times them: no per-call argument checks.
+            double[][] t = Timer.interleaved(repeats, untuned.bind(sparseArgs)::call, tuned.module().bind(sparseArgs)::call,
+                    dense.module().bind(denseArgs)::call);
             double ref = Timer.median(t[1]);
             row(out, id, "untuned default schedule", 0, Timer.median(t[0]), w.flops(), ref, Double.NaN);
             row(out, id, "tuned, default rules", tuned.trials(), ref, w.flops(), ref, tuned.bestSeconds());
@@ -90,7 +91,7 @@ public final class SparseTuneBench {
         byDefault.module().setThreads(threads);
         byCustom.module().setThreads(threads);
         NDArray[] args = KernelTimer.arguments(task, 5).toArray(NDArray[]::new);
-        double[][] t = Timer.interleaved(repeats, () -> byDefault.module().call(args), () -> byCustom.module().call(args));
+        double[][] t = Timer.interleaved(repeats, byDefault.module().bind(args)::call, byCustom.module().bind(args)::call);
         double ref = Timer.median(t[0]);
         row(out, "S1", "search, default rules only", byDefault.trials(), ref, w.flops(), ref, byDefault.bestSeconds());
         row(out, "S1", "search, custom rule bsr-register-tile", byCustom.trials(), Timer.median(t[1]), w.flops(), ref,
