@@ -108,6 +108,33 @@ public record DagAnalysis(ComputeDag dag, List<OpInfo> ops) {
         return found[0];
     }
 
+    /**
+     * True if {@code consumer} reads {@code producer} at an index that depends on tensor data (a
+     * sparse structure's column index, a gather's index) or on a loop whose bounds do. Bound
+     * inference then needs all of the producer at every iteration of every loop of the consumer, so
+     * computing the producer at such a loop recomputes the whole of it per iteration: programs
+     * thousands of times slower than with the producer at root.
+     */
+    static boolean readsAtDataDependentIndex(ComputeOp consumer, Operation producer) {
+        Set<Var> dataBound = new HashSet<>();
+        for (IterVar a : ComputeDag.iterators(consumer)) {
+            if (readsTensor(a.dom().min()) || readsTensor(a.dom().extent())) {
+                dataBound.add(a.var());
+            }
+        }
+        boolean[] found = {false};
+        for (Expr b : consumer.bodies()) {
+            Exprs.forEach(b, n -> {
+                if (n instanceof TensorRead r && r.tensor().op() == producer) {
+                    for (Expr i : r.indices()) {
+                        found[0] |= readsTensor(i) || Exprs.vars(i).stream().anyMatch(dataBound::contains);
+                    }
+                }
+            });
+        }
+        return found[0];
+    }
+
     private static boolean readsTensor(Expr e) {
         boolean[] found = {false};
         Exprs.forEach(e, n -> found[0] |= n instanceof TensorRead);

@@ -10,6 +10,7 @@ import dev.lathe.schedule.ScheduleException;
 import dev.lathe.schedule.Stage;
 import dev.lathe.schedule.State;
 import dev.lathe.schedule.Step;
+import dev.lathe.te.ComputeOp;
 import dev.lathe.te.Tensor;
 
 import java.util.ArrayList;
@@ -137,7 +138,10 @@ public final class RandomAnnotation {
         return out;
     }
 
-    /** Keeps the stage at root, or computes it at a random loop of its single consumer. */
+    /**
+     * Keeps the stage at root, or computes it at a random loop of its single consumer (never of one
+     * that reads it at data-dependent indices: see {@link DagAnalysis#readsAtDataDependentIndex}).
+     */
     private static State computeLocation(State s, int i, Choices rng) {
         if (s.isOutput(i) || rng.nextInt(i, "at.root", 3) == 0) {
             return s;
@@ -151,7 +155,8 @@ public final class RandomAnnotation {
                 consumer = c;
             }
         }
-        if (consumer < 0 || s.stage(consumer).location() instanceof ComputeLocation.Inlined) {
+        if (consumer < 0 || s.stage(consumer).location() instanceof ComputeLocation.Inlined
+                || s.stage(consumer).op() instanceof ComputeOp c && DagAnalysis.readsAtDataDependentIndex(c, s.stage(i).op())) {
             return s;
         }
         List<Integer> targets = new ArrayList<>();

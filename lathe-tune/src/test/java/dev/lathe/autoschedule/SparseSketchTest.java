@@ -151,6 +151,43 @@ class SparseSketchTest {
         }
     }
 
+    /**
+     * A stage read at data-dependent indices is needed whole by every loop of its reader, so it is
+     * never computed at one (that recomputes all of it per iteration: a program that ran past the
+     * measuring deadline, one in five of the convolution's candidates before).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"conv-nhwc", "conv-im2col"})
+    void stagesReadAtDataDependentIndicesAreNeverComputedAtTheirReader(String kind) {
+        Dags.Case c = sparseCase(kind, new Random(6));
+        SearchTask task = new SearchTask(c.dag(), Target.host(), 1, c.inputs());
+        SketchPolicy policy = new SketchPolicy(task);
+        int gathered = 0;
+        for (Sketch sk : policy.sketches()) {
+            for (int seed = 0; seed < 60; seed++) {
+                State p = RandomAnnotation.annotate(sk, RandomAnnotation.tileSizes(sk, new Random(seed)), Map.of(),
+                        new Random(seed)).state();
+                for (int i = 0; i < p.stages().size(); i++) {
+                    if (p.stage(i).location() instanceof dev.lathe.schedule.ComputeLocation.At at
+                            && p.stage(at.stage()).op() instanceof dev.lathe.te.ComputeOp reader) {
+                        assertFalse(DagAnalysis.readsAtDataDependentIndex(reader, p.stage(i).op()),
+                                () -> kind + ": a gathered stage computed at its reader in\n" + p);
+                    }
+                }
+            }
+            State s0 = sk.state();
+            for (int i = 0; i < s0.stages().size(); i++) {
+                for (int r = i + 1; r < s0.stages().size(); r++) {
+                    if (s0.stage(r).op() instanceof dev.lathe.te.ComputeOp reader
+                            && DagAnalysis.readsAtDataDependentIndex(reader, s0.stage(i).op())) {
+                        gathered++;
+                    }
+                }
+            }
+        }
+        assertTrue(gathered > 0, kind + ": the convolution gathers its input through the weight's column indices");
+    }
+
     @Test
     void theWorkloadKeyHasTheStructuresShapeButNotItsValues() {
         Random rng = new Random(4);
