@@ -266,18 +266,32 @@ public final class AutoTuner implements AutoCloseable {
         }
     }
 
-    /** Runs rounds of {@code perRound} trials until {@code total} are measured or the space runs dry; returns the trials measured. */
+    /**
+     * Runs rounds of {@code perRound} trials until {@code total} are measured or the space runs dry
+     * (a round finds nothing new, or {@link #THIN_ROUNDS} rounds in a row fill under a quarter of
+     * themselves); returns the trials measured.
+     */
     public int tune(int total, int perRound) {
         int done = 0;
+        int thin = 0;
         while (done < total) {
-            int m = tuneRound(Math.min(perRound, total - done));
+            int want = Math.min(perRound, total - done);
+            int m = tuneRound(want);
             done += m;
-            if (m == 0) {
+            thin = 4 * m < want ? thin + 1 : 0;
+            if (m == 0 || thin >= THIN_ROUNDS) {
                 break;
             }
         }
         return done;
     }
+
+    /**
+     * Thin rounds in a row after which a space counts as exhausted: a small space (a custom rule's,
+     * a tiny operator's) is found out program by program, each round a full evolution for one or
+     * two new programs, so that its last few percent cost more time than all the rest.
+     */
+    static final int THIN_ROUNDS = 3;
 
     private double throughput(MeasureResult r) {
         if (!r.ok()) {

@@ -75,6 +75,28 @@ class AutoTunerTest {
     }
 
     @Test
+    void aNearlyExhaustedSpaceEndsTheTuning() {
+        FakeMeasurer m = new FakeMeasurer(in -> 1e-3);
+        int measured;
+        try (AutoTuner t = new AutoTuner(SearchTask.of(Dags.scalarCopy()), m, new RandomCostModel(1), options(1))) {
+            measured = t.tune(5000, 16);
+        }
+        assertTrue(measured < 5000, "a scalar copy has few programs: " + measured);
+        assertEquals(measured, m.keys.size());
+        assertEquals(measured, new java.util.HashSet<>(m.keys).size(), "no program measured twice");
+        int trailingThin = 0;
+        for (int i = m.batchSizes.size() - 1; i >= 0 && 4 * m.batchSizes.get(i) < 16; i--) {
+            trailingThin++;
+        }
+        assertTrue(trailingThin <= AutoTuner.THIN_ROUNDS, "batches " + m.batchSizes);
+        for (int i = 0; i + AutoTuner.THIN_ROUNDS < m.batchSizes.size(); i++) {
+            int j = i;
+            assertFalse(java.util.stream.IntStream.range(i, i + AutoTuner.THIN_ROUNDS).allMatch(k -> 4 * m.batchSizes.get(k) < 16),
+                    "tuning went on after " + AutoTuner.THIN_ROUNDS + " thin rounds at batch " + j + ": " + m.batchSizes);
+        }
+    }
+
+    @Test
     void resumeIgnoresRecordsOfOtherTasks(@TempDir Path dir) {
         Path records = dir.resolve("t.jsonl");
         try (AutoTuner t = new AutoTuner(SearchTask.of(Dags.matmul(8, 8, 8)), FakeMeasurer.rewardingInnerTile(2),

@@ -20,6 +20,8 @@ final class FakeMeasurer implements Measurer {
     Runnable beforeMeasure = () -> { };
     /** The slow-candidate bound passed with each batch. */
     final List<Double> slowBounds = new ArrayList<>();
+    /** How many programs each batch held. */
+    final List<Integer> batchSizes = new ArrayList<>();
 
     FakeMeasurer(ToDoubleFunction<MeasureInput> cost) {
         this.cost = cost;
@@ -45,6 +47,7 @@ final class FakeMeasurer implements Measurer {
     @Override
     public List<MeasureResult> measure(List<MeasureInput> inputs) {
         beforeMeasure.run();
+        batchSizes.add(inputs.size());
         List<MeasureResult> out = new ArrayList<>();
         for (MeasureInput in : inputs) {
             keys.add(MeasureRecord.candidateKey(in));
