@@ -272,11 +272,16 @@ public final class AutoTuner implements AutoCloseable {
      * themselves); returns the trials measured.
      */
     public int tune(int total, int perRound) {
+        return rounds(total, perRound, this::tuneRound);
+    }
+
+    /** {@link #tune}'s loop over {@code round} (programs wanted → programs measured). */
+    static int rounds(int total, int perRound, java.util.function.IntUnaryOperator round) {
         int done = 0;
         int thin = 0;
         while (done < total) {
             int want = Math.min(perRound, total - done);
-            int m = tuneRound(want);
+            int m = round.applyAsInt(want);
             done += m;
             thin = 4 * m < want ? thin + 1 : 0;
             if (m == 0 || thin >= THIN_ROUNDS) {

@@ -92,10 +92,8 @@ public record DagAnalysis(ComputeDag dag, List<OpInfo> ops) {
     }
 
     static boolean dataDependent(ComputeOp c) {
-        for (IterVar a : ComputeDag.iterators(c)) {
-            if (readsTensor(a.dom().min()) || readsTensor(a.dom().extent())) {
-                return true;
-            }
+        if (!dataBoundVars(c).isEmpty()) {
+            return true;
         }
         boolean[] found = {false};
         for (Expr b : c.bodies()) {
@@ -116,12 +114,7 @@ public record DagAnalysis(ComputeDag dag, List<OpInfo> ops) {
      * thousands of times slower than with the producer at root.
      */
     static boolean readsAtDataDependentIndex(ComputeOp consumer, Operation producer) {
-        Set<Var> dataBound = new HashSet<>();
-        for (IterVar a : ComputeDag.iterators(consumer)) {
-            if (readsTensor(a.dom().min()) || readsTensor(a.dom().extent())) {
-                dataBound.add(a.var());
-            }
-        }
+        Set<Var> dataBound = dataBoundVars(consumer);
         boolean[] found = {false};
         for (Expr b : consumer.bodies()) {
             Exprs.forEach(b, n -> {
@@ -133,6 +126,17 @@ public record DagAnalysis(ComputeDag dag, List<OpInfo> ops) {
             });
         }
         return found[0];
+    }
+
+    /** The iterators of {@code c} whose bounds are read from tensor data. */
+    private static Set<Var> dataBoundVars(ComputeOp c) {
+        Set<Var> out = new HashSet<>();
+        for (IterVar a : ComputeDag.iterators(c)) {
+            if (readsTensor(a.dom().min()) || readsTensor(a.dom().extent())) {
+                out.add(a.var());
+            }
+        }
+        return out;
     }
 
     private static boolean readsTensor(Expr e) {

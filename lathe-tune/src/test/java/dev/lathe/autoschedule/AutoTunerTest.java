@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -72,6 +73,21 @@ class AutoTunerTest {
             t.tune(8, 4);
         }
         assertEquals(List.of(0.0, AutoTuner.SLOW_FLOOR_SECONDS), fast.slowBounds);
+    }
+
+    @Test
+    void threeThinRoundsInARowEndTheTuningAndAFullOneResetsTheCount() {
+        java.util.Iterator<Integer> found = List.of(16, 3, 2, 16, 1, 1, 1, 16, 16).iterator();
+        List<Integer> asked = new ArrayList<>();
+        int measured = AutoTuner.rounds(1000, 16, want -> {
+            asked.add(want);
+            return found.next();
+        });
+        assertEquals(16 + 3 + 2 + 16 + 1 + 1 + 1, measured);
+        assertEquals(7, asked.size(), "stopped after the third thin round in a row, not after the first two");
+        assertEquals(40, AutoTuner.rounds(40, 16, want -> want), "a full space runs to the total");
+        java.util.Iterator<Integer> dry = List.of(16, 0, 16).iterator();
+        assertEquals(16, AutoTuner.rounds(40, 16, want -> dry.next()), "a round with nothing new ends it");
     }
 
     @Test
